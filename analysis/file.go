@@ -1,0 +1,236 @@
+// This file defines File, an immutable parsed Dockerfile, and Edit, which
+// derives a new File from an old one by re-parsing only what a text edit can
+// change.
+package analysis
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// File is an immutable, parsed Dockerfile. Positions are byte offsets into
+// Text; lines are 0-based. Files are safe for concurrent use.
+type File struct {
+	Text string
+
+	starts []int      // byte offset of each line
+	refs   []chunkRef // the chunks, in order, covering all of Text
+	insts  []*Instruction
+
+	// Escape is the escape token in effect ('\\' or '`').
+	Escape rune
+	// Directives are the parser directives at the top of the file.
+	Directives []Directive
+
+	sem semOnce // lazily built semantic model; see semantic.go
+}
+
+// Directive is a parser directive such as `# syntax=...`, `# escape=` or `# check=`.
+type Directive struct {
+	Name, Value string
+	Line        int // 0-based
+}
+
+type chunkRef struct {
+	c    *chunk
+	line int // 0-based line of the chunk's first line
+	off  int // byte offset of the chunk's first byte
+}
+
+// Parse parses a whole Dockerfile.
+func Parse(text string) *File {
+	f := &File{Text: text, starts: lineStarts(text)}
+	f.Directives, f.Escape = directivesOf(text)
+	chunks, _ := parseWindow(text, f.starts, true, f.Escape, true)
+	f.setChunks(chunks)
+	return f
+}
+
+// directivesOf reads the parser directives the way BuildKit's parser does:
+// from the first line on, until a line that is not a directive.
+func directivesOf(text string) ([]Directive, rune) {
+	escape := parser.DefaultEscapeToken
+	var dp parser.DirectiveParser
+	var ds []Directive
+	for i := 0; len(text) > 0; i++ {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		b := []byte(line)
+		if i == 0 {
+			b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
+		}
+		b = bytes.TrimLeft(bytes.TrimRight(b, "\r\n"), " \t\r\n\v\f")
+		d, err := dp.ParseLine(b)
+		if err != nil || d == nil {
+			break
+		}
+		if d.Name == "escape" {
+			if d.Value == "`" {
+				escape = '`'
+			} else if d.Value != `\` {
+				break // BuildKit rejects the file; the parse reports it
+			}
+		}
+		ds = append(ds, Directive{Name: d.Name, Value: d.Value, Line: i})
+	}
+	return ds, escape
+}
+
+func (f *File) setChunks(chunks []*chunk) {
+	f.refs = make([]chunkRef, len(chunks))
+	line, off := 0, 0
+	n := 0
+	for i, c := range chunks {
+		f.refs[i] = chunkRef{c: c, line: line, off: off}
+		line += c.nLines
+		off += c.nBytes
+		if c.hasInstruction() {
+			n++
+		}
+	}
+	f.insts = make([]*Instruction, 0, n)
+	for i := range f.refs {
+		if r := &f.refs[i]; r.c.hasInstruction() {
+			f.insts = append(f.insts, &Instruction{file: f, ref: r, Index: len(f.insts)})
+		}
+	}
+}
+
+// Edit returns the File that results from replacing Text[start:end] with
+// text. Offsets out of range are clamped (clamped reports whether they were).
+// Only the instructions the edit touches, and those whose extent the edit
+// can change, are parsed again.
+func (f *File) Edit(start, end int, text string) (nf *File, clamped bool) {
+	if start < 0 || start > len(f.Text) || end < start || end > len(f.Text) {
+		clamped = true
+		start = min(max(start, 0), len(f.Text))
+		end = min(max(end, start), len(f.Text))
+	}
+	newText := f.Text[:start] + text + f.Text[end:]
+	if len(f.refs) == 0 {
+		return Parse(newText), clamped
+	}
+	// k: the chunk holding the edit's start.
+	k := sort.Search(len(f.refs), func(i int) bool { return f.refs[i].off > start }) - 1
+	if k < 0 {
+		k = 0
+	}
+	if k == 0 || f.refs[0].line+f.refs[0].c.nLines > f.lineOf(start) || len(f.Directives) > 0 && f.lineOf(start) <= f.Directives[len(f.Directives)-1].Line+1 {
+		// The first chunk holds the parser directives and the byte-order
+		// mark: an edit there may change how every line parses.
+		return Parse(newText), clamped
+	}
+	nf = &File{Text: newText, starts: lineStarts(newText), Escape: f.Escape, Directives: f.Directives}
+	deltaBytes := len(text) - (end - start)
+	deltaLines := strings.Count(text, "\n") - strings.Count(f.Text[start:end], "\n")
+	endLine := f.lineOf(end) // old line holding the edit's end
+
+	// Parse a window from chunk k's start through a few chunks after the
+	// edit, widening until the new chunk boundaries meet an old boundary
+	// past the edit; everything after that is unchanged.
+	j := k
+	for j < len(f.refs)-1 && f.refs[j].line+f.refs[j].c.nLines <= endLine {
+		j++
+	}
+	winStart := f.refs[k].off
+	for extra := 2; ; extra *= 2 {
+		m := j + extra
+		atEOF := m >= len(f.refs)-1
+		winEnd := len(newText)
+		if !atEOF {
+			winEnd = f.refs[m].off + f.refs[m].c.nBytes + deltaBytes
+		}
+		wtext := newText[winStart:winEnd]
+		chunks, complete := parseWindow(wtext, lineStarts(wtext), false, f.Escape, atEOF)
+		// Find the first complete new chunk that ends on an old boundary
+		// at or past the edit's end.
+		line := f.refs[k].line
+		q := j
+		for i := 0; i < complete; i++ {
+			line += chunks[i].nLines
+			for q < len(f.refs) && f.refs[q].line+f.refs[q].c.nLines+deltaLines < line {
+				q++
+			}
+			if q < len(f.refs) && f.refs[q].line+f.refs[q].c.nLines+deltaLines == line && f.refs[q].line+f.refs[q].c.nLines > endLine {
+				all := make([]*chunk, 0, len(f.refs)-(q-k)+i)
+				for _, r := range f.refs[:k] {
+					all = append(all, r.c)
+				}
+				all = append(all, chunks[:i+1]...)
+				for _, r := range f.refs[q+1:] {
+					all = append(all, r.c)
+				}
+				nf.setChunks(all)
+				return nf, clamped
+			}
+		}
+		if atEOF {
+			all := make([]*chunk, 0, k+len(chunks))
+			for _, r := range f.refs[:k] {
+				all = append(all, r.c)
+			}
+			all = append(all, chunks...)
+			nf.setChunks(all)
+			return nf, clamped
+		}
+	}
+}
+
+// lineOf returns the 0-based line holding byte offset off.
+func (f *File) lineOf(off int) int {
+	return max(sort.Search(len(f.starts), func(i int) bool { return f.starts[i] > off })-1, 0)
+}
+
+// LineOf returns the 0-based line holding byte offset off.
+func (f *File) LineOf(off int) int { return f.lineOf(off) }
+
+// LineStart returns the byte offset at which 0-based line l starts (the
+// length of the text for lines past the end).
+func (f *File) LineStart(l int) int {
+	if l < 0 {
+		return 0
+	}
+	if l >= len(f.starts) {
+		return len(f.Text)
+	}
+	return f.starts[l]
+}
+
+// LineEnd returns the byte offset of the end of 0-based line l, before its
+// line terminator ("\n" or "\r\n").
+func (f *File) LineEnd(l int) int {
+	e := f.LineStart(l + 1)
+	if e > f.LineStart(l) && f.Text[e-1] == '\n' {
+		e--
+		if e > f.LineStart(l) && f.Text[e-1] == '\r' {
+			e--
+		}
+	}
+	return e
+}
+
+// Line returns the text of 0-based line l without its terminator.
+func (f *File) Line(l int) string { return f.Text[f.LineStart(l):f.LineEnd(l)] }
+
+// NumLines returns the number of lines.
+func (f *File) NumLines() int { return len(f.starts) }
+
+// Instructions returns the file's instructions (including those that failed
+// to parse), in order.
+func (f *File) Instructions() []*Instruction { return f.insts }
+
+// InstructionAt returns the instruction whose chunk holds byte offset off
+// (its leading comments included), or nil.
+func (f *File) InstructionAt(off int) *Instruction {
+	i := sort.Search(len(f.insts), func(i int) bool {
+		r := f.insts[i].ref
+		return r.off+r.c.nBytes > off
+	})
+	if i < len(f.insts) {
+		return f.insts[i]
+	}
+	return nil
+}

@@ -1,0 +1,189 @@
+// This file defines Instruction, one instruction of a File, and the data
+// computed once per instruction and cached in its chunk, so that an edit
+// elsewhere in the file does not recompute it.
+package analysis
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// Instruction is one instruction of a File: its BuildKit parse node and the
+// typed command BuildKit's instructions package makes of it. Instructions
+// that failed to parse have ParseError set and no node.
+type Instruction struct {
+	Index int // position among the file's instructions
+
+	file *File
+	ref  *chunkRef
+}
+
+// File returns the file the instruction belongs to.
+func (in *Instruction) File() *File { return in.file }
+
+// Node returns BuildKit's parse node. Its StartLine and EndLine count from
+// the instruction's chunk, not the file: use StartLine and EndLine instead.
+// It is nil when the instruction failed to parse.
+func (in *Instruction) Node() *parser.Node { return in.ref.c.node }
+
+// Keyword returns the instruction keyword as written (e.g. "RUN", "from").
+func (in *Instruction) Keyword() string {
+	if n := in.ref.c.node; n != nil {
+		return n.Value
+	}
+	return ""
+}
+
+// Is reports whether the instruction's keyword is kw (case-insensitively).
+func (in *Instruction) Is(kw string) bool { return strings.EqualFold(in.Keyword(), kw) }
+
+// abs converts a chunk-relative 1-based line to a file 0-based line.
+func (in *Instruction) abs(rel int) int { return in.ref.line + rel - 1 }
+
+// StartLine and EndLine return the 0-based lines of the instruction's first
+// and last line (heredoc bodies included; leading comments excluded).
+func (in *Instruction) StartLine() int {
+	if c := in.ref.c; c.node != nil {
+		return in.abs(c.node.StartLine)
+	}
+	return in.abs(in.ref.c.errStart)
+}
+
+func (in *Instruction) EndLine() int {
+	if c := in.ref.c; c.node != nil {
+		return in.abs(c.node.EndLine)
+	}
+	return in.abs(in.ref.c.errEnd)
+}
+
+// Start returns the byte offset of the instruction's first non-blank byte.
+func (in *Instruction) Start() int {
+	s := in.file.LineStart(in.StartLine())
+	for s < len(in.file.Text) && (in.file.Text[s] == ' ' || in.file.Text[s] == '\t') {
+		s++
+	}
+	return s
+}
+
+// End returns the byte offset of the end of the instruction's last line
+// (before the line terminator).
+func (in *Instruction) End() int { return in.file.LineEnd(in.EndLine()) }
+
+// Source returns the instruction's text, from Start to End.
+func (in *Instruction) Source() string { return in.file.Text[in.Start():in.End()] }
+
+// ChunkStart returns the byte offset of the first line of the instruction's
+// chunk: its leading comments and blank lines included.
+func (in *Instruction) ChunkStart() int { return in.ref.off }
+
+// ChunkStartLine returns the 0-based line of the chunk's first line.
+func (in *Instruction) ChunkStartLine() int { return in.ref.line }
+
+// Comments returns the comment lines BuildKit attaches to the instruction
+// (the comments directly above it, without '#').
+func (in *Instruction) Comments() []string {
+	if n := in.ref.c.node; n != nil {
+		return n.PrevComment
+	}
+	return nil
+}
+
+// ParseError returns BuildKit's error for an instruction that could not be
+// parsed: a syntax error from the parser, or an error from the
+// instructions package (unknown instruction, bad flag, missing argument).
+func (in *Instruction) ParseError() error {
+	if in.ref.c.err != nil {
+		return in.ref.c.err
+	}
+	return in.sem().cmdErr
+}
+
+// Command returns the typed command (*instructions.Stage for FROM,
+// *instructions.RunCommand, ...), or nil when it could not be parsed.
+func (in *Instruction) Command() any { return in.sem().cmd }
+
+// LintWarning is a warning BuildKit's instructions package reported while
+// parsing an instruction (StageNameCasing, FromAsCasing, MaintainerDeprecated,
+// InvalidDefinitionDescription), with the instruction's comment-level check
+// configuration already applied.
+type LintWarning struct {
+	Rule, Message, URL string
+}
+
+// LintWarnings returns the parse-time lint warnings of the instruction.
+func (in *Instruction) LintWarnings() []LintWarning { return in.sem().lint }
+
+// Warnings returns the BuildKit parser's warnings for the instruction (empty
+// continuation lines), with lines made 0-based file lines.
+func (in *Instruction) Warnings() []parser.Warning {
+	ws := in.ref.c.warnings
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([]parser.Warning, len(ws))
+	for i, w := range ws {
+		out[i] = w
+		if w.Location != nil {
+			l := *w.Location
+			l.Start.Line = in.abs(l.Start.Line)
+			l.End.Line = in.abs(l.End.Line)
+			out[i].Location = &l
+		}
+	}
+	return out
+}
+
+// instSemantics is the per-instruction data derived from the chunk alone.
+type instSemantics struct {
+	cmd    any
+	cmdErr error
+	lint   []LintWarning
+
+	// local caches the diagnostics of instruction-local rules, with
+	// offsets relative to the instruction's chunk; see check.go.
+	localOnce sync.Once
+	local     []Diagnostic
+}
+
+func (in *Instruction) sem() *instSemantics {
+	c := in.ref.c
+	c.semOnce.Do(func() { c.sem = computeSemantics(c) })
+	return c.sem
+}
+
+func computeSemantics(c *chunk) *instSemantics {
+	s := &instSemantics{}
+	if c.node != nil {
+		lint := linter.New(&linter.Config{
+			ExperimentalAll: true,
+			Warn: func(rule, _, url, msg string, _ []parser.Range) {
+				s.lint = append(s.lint, LintWarning{Rule: rule, Message: msg, URL: url})
+			},
+		})
+		s.cmd, s.cmdErr = parseInstruction(c.node, lint)
+		if s.cmdErr != nil {
+			s.cmd = nil
+			s.cmdErr = cleanError(s.cmdErr)
+		}
+	}
+	return s
+}
+
+// parseInstruction runs BuildKit's instruction parser, turning a panic on
+// odd input into an error.
+func parseInstruction(n *parser.Node, lint *linter.Linter) (cmd any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cmd, err = nil, errPanic{r}
+		}
+	}()
+	return instructions.ParseInstructionWithLinter(n, lint)
+}
+
+type errPanic struct{ v any }
+
+func (e errPanic) Error() string { return "internal error parsing instruction" }
