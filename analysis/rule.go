@@ -51,7 +51,7 @@ func ParseSeverity(s string) (Severity, bool) {
 type Category string
 
 const (
-	Correctness  Category = "correctness"  // the build or the container breaks
+	Correctness  Category = "correctness"   // the build or the container breaks
 	BestPractice Category = "best-practice" // BuildKit's style and hygiene checks
 	Security     Category = "security"
 	Size         Category = "size"  // the image is larger than it needs to be
