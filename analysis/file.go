@@ -5,8 +5,11 @@ package analysis
 
 import (
 	"bytes"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -44,8 +47,7 @@ type chunkRef struct {
 func Parse(text string) *File {
 	f := &File{Text: text, starts: lineStarts(text)}
 	f.Directives, f.Escape = directivesOf(text)
-	chunks, _ := parseWindow(text, f.starts, true, f.Escape, true)
-	f.setChunks(chunks)
+	f.setChunks(parseParallel(text, f.starts, f.Escape))
 	return f
 }
 
@@ -91,10 +93,14 @@ func (f *File) setChunks(chunks []*chunk) {
 			n++
 		}
 	}
-	f.insts = make([]*Instruction, 0, n)
+	backing := make([]Instruction, n) // one allocation for all
+	f.insts = make([]*Instruction, n)
+	n = 0
 	for i := range f.refs {
 		if r := &f.refs[i]; r.c.hasInstruction() {
-			f.insts = append(f.insts, &Instruction{file: f, ref: r, Index: len(f.insts)})
+			backing[n] = Instruction{file: f, ref: r, Index: n}
+			f.insts[n] = &backing[n]
+			n++
 		}
 	}
 }
@@ -118,7 +124,7 @@ func (f *File) Edit(start, end int, text string) (nf *File, clamped bool) {
 	if k < 0 {
 		k = 0
 	}
-	if k == 0 || f.refs[0].line+f.refs[0].c.nLines > f.lineOf(start) || len(f.Directives) > 0 && f.lineOf(start) <= f.Directives[len(f.Directives)-1].Line+1 {
+	if k == 0 {
 		// The first chunk holds the parser directives and the byte-order
 		// mark: an edit there may change how every line parses.
 		return Parse(newText), clamped
@@ -179,8 +185,12 @@ func (f *File) Edit(start, end int, text string) (nf *File, clamped bool) {
 	}
 }
 
-// lineOf returns the 0-based line holding byte offset off.
+// lineOf returns the 0-based line holding byte offset off. The end of a
+// text that ends with a newline is on the line after the last (NumLines).
 func (f *File) lineOf(off int) int {
+	if off >= len(f.Text) && (len(f.Text) == 0 || f.Text[len(f.Text)-1] == '\n') {
+		return len(f.starts)
+	}
 	return max(sort.Search(len(f.starts), func(i int) bool { return f.starts[i] > off })-1, 0)
 }
 
@@ -233,4 +243,115 @@ func (f *File) InstructionAt(off int) *Instruction {
 		return f.insts[i]
 	}
 	return nil
+}
+
+// parallelMin is the size from which Parse splits the text and parses the
+// pieces concurrently. A variable so that tests can lower it.
+var parallelMin = 32 << 10
+
+// parallelFallbacks counts wrong cuts, for tests.
+var parallelFallbacks atomic.Int64
+
+// parseParallel parses a whole text. A large text is cut into pieces at
+// lines that look like instruction starts, the pieces are parsed
+// concurrently, and each cut is then verified: a piece must end with a
+// complete instruction on a line that does not continue. At the first cut
+// that fails (the guess fell inside a heredoc, say), the rest of the text
+// is parsed sequentially, so the result is always that of a sequential parse.
+func parseParallel(text string, starts []int, escape rune) []*chunk {
+	n := runtime.GOMAXPROCS(0)
+	if len(text) < parallelMin || n < 2 || len(starts) < 2 {
+		chunks, _ := parseWindow(text, starts, true, escape, true)
+		return chunks
+	}
+	pieces := 2 * n
+	cuts := []int{0} // 0-based lines where pieces start
+	for i := 1; i < pieces; i++ {
+		l := sort.SearchInts(starts, len(text)*i/pieces)
+		if c := nextCut(text, starts, l, escape); c > cuts[len(cuts)-1] && c < len(starts) {
+			cuts = append(cuts, c)
+		}
+	}
+	cuts = append(cuts, len(starts))
+	type piece struct{ chunks []*chunk }
+	results := make([]piece, len(cuts)-1)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			lo, hi := cuts[i], cuts[i+1]
+			wtext := text[starts[lo]:lineOffset(text, starts, hi)]
+			ws := make([]int, hi-lo)
+			for j := range ws {
+				ws[j] = starts[lo+j] - starts[lo]
+			}
+			results[i].chunks, _ = parseWindow(wtext, ws, i == 0, escape, hi == len(starts))
+		})
+	}
+	wg.Wait()
+	var all []*chunk
+	for i, p := range results {
+		last := i == len(results)-1
+		if last || pieceEndsCleanly(p.chunks, text, starts, cuts[i+1], escape) {
+			all = append(all, p.chunks...)
+			continue
+		}
+		// The cut was wrong: parse sequentially from the last chunk of
+		// the piece that is certainly complete.
+		parallelFallbacks.Add(1)
+		line := cuts[i]
+		for _, c := range p.chunks[:len(p.chunks)-1] {
+			all = append(all, c)
+			line += c.nLines
+		}
+		wtext := text[starts[line]:]
+		ws := make([]int, len(starts)-line)
+		for j := range ws {
+			ws[j] = starts[line+j] - starts[line]
+		}
+		rest, _ := parseWindow(wtext, ws, line == 0, escape, true)
+		return append(all, rest...)
+	}
+	return all
+}
+
+func lineOffset(text string, starts []int, l int) int {
+	if l >= len(starts) {
+		return len(text)
+	}
+	return starts[l]
+}
+
+// nextCut returns the first line at or after l that looks like the start of
+// an instruction: it begins with a letter at column 0 and the line before it
+// is neither blank, a comment, nor continued.
+func nextCut(text string, starts []int, l int, escape rune) int {
+	for ; l < len(starts); l++ {
+		if l == 0 {
+			continue
+		}
+		line := text[starts[l]:lineOffset(text, starts, l+1)]
+		if len(line) == 0 || !(line[0] >= 'A' && line[0] <= 'Z' || line[0] >= 'a' && line[0] <= 'z') {
+			continue
+		}
+		prev := strings.TrimRight(text[starts[l-1]:starts[l]], " \t\r\n")
+		if prev == "" || strings.HasPrefix(strings.TrimLeft(prev, " \t"), "#") || strings.HasSuffix(prev, string(escape)) {
+			continue
+		}
+		return l
+	}
+	return len(starts)
+}
+
+// pieceEndsCleanly reports whether a piece's parse ends with a complete
+// instruction on its last line (cut-1), with no continuation on that line.
+func pieceEndsCleanly(chunks []*chunk, text string, starts []int, cut int, escape rune) bool {
+	if len(chunks) == 0 {
+		return false
+	}
+	c := chunks[len(chunks)-1]
+	if c.node == nil || c.err != nil || c.node.EndLine != c.nLines {
+		return false
+	}
+	last := strings.TrimRight(text[starts[cut-1]:starts[cut]], " \t\r\n")
+	return last != "" && !strings.HasPrefix(strings.TrimLeft(last, " \t"), "#") && !strings.HasSuffix(last, string(escape))
 }

@@ -147,6 +147,8 @@ type instSemantics struct {
 	// offsets relative to the instruction's chunk; see check.go.
 	localOnce sync.Once
 	local     []Diagnostic
+
+	shell shellCache // the RUN's script for the default shell; see shell.go
 }
 
 func (in *Instruction) sem() *instSemantics {
