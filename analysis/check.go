@@ -5,8 +5,11 @@ package analysis
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -73,6 +76,7 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 		}
 	}
 	if len(local) > 0 {
+		warmLocal(f, rules)
 		names := make(map[string]bool, len(local))
 		for _, r := range local {
 			names[r.Name] = true
@@ -94,10 +98,52 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 	return out
 }
 
+// warmLocal computes the cached per-instruction data of a file parsed whole
+// on all cores: then every instruction needs it, while after an incremental
+// edit only the re-parsed ones do.
+func warmLocal(f *File, rules []*Rule) {
+	workers := runtime.GOMAXPROCS(0)
+	if !f.whole || len(f.insts) < 256 || workers < 2 {
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(64)) - 64
+				if i >= len(f.insts) {
+					return
+				}
+				for _, in := range f.insts[i:min(i+64, len(f.insts))] {
+					in.computeLocal(rules)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // localDiagnostics returns the diagnostics of all instruction-local rules
 // for in, computing them once per chunk. They are cached with offsets
 // relative to the chunk, so they survive edits elsewhere.
 func (in *Instruction) localDiagnostics(rules []*Rule) []Diagnostic {
+	s := in.computeLocal(rules)
+	if len(s.local) == 0 {
+		return nil
+	}
+	out := make([]Diagnostic, len(s.local))
+	for i, d := range s.local {
+		d.Start += in.ref.off
+		d.End += in.ref.off
+		d.Instruction = in
+		out[i] = d
+	}
+	return out
+}
+
+// computeLocal runs the instruction-local rules once per chunk.
+func (in *Instruction) computeLocal(rules []*Rule) *instSemantics {
 	s := in.sem()
 	s.localOnce.Do(func() {
 		base := in.ref.off
@@ -114,17 +160,7 @@ func (in *Instruction) localDiagnostics(rules []*Rule) []Diagnostic {
 			runSafely(p, func() { r.Check(p, in) })
 		}
 	})
-	if len(s.local) == 0 {
-		return nil
-	}
-	out := make([]Diagnostic, len(s.local))
-	for i, d := range s.local {
-		d.Start += in.ref.off
-		d.End += in.ref.off
-		d.Instruction = in
-		out[i] = d
-	}
-	return out
+	return s
 }
 
 // runSafely runs a rule; a rule that panics reports the panic as a

@@ -29,6 +29,8 @@ type File struct {
 	Directives []Directive
 
 	sem semOnce // lazily built semantic model; see semantic.go
+
+	whole bool // parsed whole, not derived by an incremental edit
 }
 
 // Directive is a parser directive such as `# syntax=...`, `# escape=` or `# check=`.
@@ -45,7 +47,7 @@ type chunkRef struct {
 
 // Parse parses a whole Dockerfile.
 func Parse(text string) *File {
-	f := &File{Text: text, starts: lineStarts(text)}
+	f := &File{Text: text, starts: lineStarts(text), whole: true}
 	f.Directives, f.Escape = directivesOf(text)
 	f.setChunks(parseParallel(text, f.starts, f.Escape))
 	return f
@@ -129,7 +131,7 @@ func (f *File) Edit(start, end int, text string) (nf *File, clamped bool) {
 		// mark: an edit there may change how every line parses.
 		return Parse(newText), clamped
 	}
-	nf = &File{Text: newText, starts: lineStarts(newText), Escape: f.Escape, Directives: f.Directives}
+	nf = &File{Text: newText, starts: editStarts(f.starts, newText, start, end, text), Escape: f.Escape, Directives: f.Directives}
 	deltaBytes := len(text) - (end - start)
 	deltaLines := strings.Count(text, "\n") - strings.Count(f.Text[start:end], "\n")
 	endLine := f.lineOf(end) // old line holding the edit's end
@@ -183,6 +185,41 @@ func (f *File) Edit(start, end int, text string) (nf *File, clamped bool) {
 			return nf, clamped
 		}
 	}
+}
+
+// editStarts returns the line starts of newText, the result of replacing
+// [start, end) of a text whose line starts were old with ins, reusing old.
+func editStarts(old []int, newText string, start, end int, ins string) []int {
+	if len(old) == 0 || len(newText) == 0 {
+		return lineStarts(newText)
+	}
+	pre := sort.SearchInts(old, start+1) // old starts <= start are unchanged
+	post := sort.SearchInts(old, end+1)  // old starts > end move by delta
+	starts := make([]int, pre, pre+strings.Count(ins, "\n")+len(old)-post)
+	copy(starts, old[:pre])
+	if start > 0 && start < len(newText) && newText[start-1] == '\n' && starts[pre-1] != start {
+		// An insertion at the end of a text ending in a newline starts
+		// a line the old text did not have.
+		starts = append(starts, start)
+	}
+	for p := 0; ; {
+		i := strings.IndexByte(ins[p:], '\n')
+		if i < 0 {
+			break
+		}
+		p += i + 1
+		if s := start + p; s < len(newText) {
+			starts = append(starts, s)
+		}
+	}
+	delta := len(ins) - (end - start)
+	for _, s := range old[post:] {
+		starts = append(starts, s+delta)
+	}
+	for len(starts) > 0 && starts[len(starts)-1] >= len(newText) {
+		starts = starts[:len(starts)-1] // a deletion up to the end
+	}
+	return starts
 }
 
 // lineOf returns the 0-based line holding byte offset off. The end of a

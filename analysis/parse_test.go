@@ -256,6 +256,9 @@ func TestIncrementalMatchesWholeParse(t *testing.T) {
 				t.Fatalf("%s: edit %d %+v was clamped", name, i, e)
 			}
 			fresh := Parse(nf.Text)
+			if !reflect.DeepEqual(nf.starts, fresh.starts) {
+				t.Fatalf("%s: after edit %d %+v line starts %v, want %v", name, i, e, nf.starts, fresh.starts)
+			}
 			if got, want := dumpFile(nf), dumpFile(fresh); got != want {
 				t.Fatalf("%s: after edit %d %+v the incremental parse differs from a whole parse\nold text:\n%s\nnew text:\n%s\ngot:\n%s\nwant:\n%s", name, i, e, f.Text, nf.Text, got, want)
 			}
