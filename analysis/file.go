@@ -6,6 +6,7 @@ package analysis
 import (
 	"bytes"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -127,9 +128,14 @@ func (f *File) Edit(start, end int, text string) (nf *File, clamped bool) {
 		k = 0
 	}
 	if k == 0 {
-		// The first chunk holds the parser directives and the byte-order
-		// mark: an edit there may change how every line parses.
-		return Parse(newText), clamped
+		// The first chunk holds the parser directives: an edit that
+		// changes them (the escape token above all) changes how every
+		// line parses. Otherwise the window below starts at the top and
+		// parses the directives again itself.
+		ds, esc := directivesOf(newText)
+		if esc != f.Escape || !slices.Equal(ds, f.Directives) {
+			return Parse(newText), clamped
+		}
 	}
 	nf = &File{Text: newText, starts: editStarts(f.starts, newText, start, end, text), Escape: f.Escape, Directives: f.Directives}
 	deltaBytes := len(text) - (end - start)
@@ -152,7 +158,7 @@ func (f *File) Edit(start, end int, text string) (nf *File, clamped bool) {
 			winEnd = f.refs[m].off + f.refs[m].c.nBytes + deltaBytes
 		}
 		wtext := newText[winStart:winEnd]
-		chunks, complete := parseWindow(wtext, lineStarts(wtext), false, f.Escape, atEOF)
+		chunks, complete := parseWindow(wtext, lineStarts(wtext), k == 0, f.Escape, atEOF)
 		// Find the first complete new chunk that ends on an old boundary
 		// at or past the edit's end.
 		line := f.refs[k].line

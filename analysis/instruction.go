@@ -39,7 +39,10 @@ func (in *Instruction) Keyword() string {
 }
 
 // Is reports whether the instruction's keyword is kw (case-insensitively).
-func (in *Instruction) Is(kw string) bool { return strings.EqualFold(in.Keyword(), kw) }
+func (in *Instruction) Is(kw string) bool {
+	k := in.ref.c.keyword
+	return len(k) == len(kw) && (k == kw || strings.EqualFold(k, kw))
+}
 
 // abs converts a chunk-relative 1-based line to a file 0-based line.
 func (in *Instruction) abs(rel int) int { return in.ref.line + rel - 1 }
@@ -149,6 +152,14 @@ type instSemantics struct {
 	local     []Diagnostic
 
 	shell shellCache // the RUN's script for the default shell; see shell.go
+
+	// syn and plan are the instruction's word layout and what the
+	// semantic model needs from it; see layout.go and plan.go.
+	synOnce  sync.Once
+	syn      *instLayout
+	planOnce sync.Once
+	plan     *instPlan
+	memo     stageMemo // for a FROM: its stage's cached dispatch; see semantic.go
 }
 
 func (in *Instruction) sem() *instSemantics {

@@ -29,6 +29,7 @@ type chunk struct {
 	nBytes int // bytes the chunk spans, line terminators included
 
 	node     *parser.Node     // the instruction, lines relative to the chunk; nil if none
+	keyword  string           // the node's keyword in lower case
 	warnings []parser.Warning // parser warnings (empty continuation lines), relative lines
 
 	// err is BuildKit's parse error for this instruction, with errStart and
@@ -115,7 +116,7 @@ func parseWindow(text string, starts []int, first bool, escape rune, atEOF bool)
 	emitNodes := func(res *parser.Result, prefix, base int) {
 		ws := res.Warnings
 		for _, n := range nodesOf(res) {
-			c := &chunk{node: n}
+			c := &chunk{node: n, keyword: strings.ToLower(n.Value)}
 			for len(ws) > 0 && (ws[0].Location == nil || ws[0].Location.Start.Line <= n.EndLine) {
 				w := ws[0]
 				ws = ws[1:]

@@ -10,7 +10,31 @@ import (
 )
 
 // All is every rule, sorted by name.
-var All = sorted([]*analysis.Rule{})
+var All = sorted([]*analysis.Rule{
+	// BuildKit's build checks.
+	ConsistentInstructionCasing,
+	CopyIgnoredFile,
+	DuplicateStageName,
+	ExposeInvalidFormat,
+	ExposeProtoCasing,
+	FromAsCasing,
+	FromPlatformFlagConstDisallowed,
+	InvalidBaseImagePlatform,
+	InvalidDefaultArgInFrom,
+	InvalidDefinitionDescription,
+	JSONArgsRecommended,
+	LegacyKeyValueFormat,
+	MaintainerDeprecated,
+	MultipleInstructionsDisallowed,
+	NoEmptyContinuation,
+	RedundantTargetPlatform,
+	ReservedStageName,
+	SecretsUsedInArgOrEnv,
+	StageNameCasing,
+	UndefinedArgInFrom,
+	UndefinedVar,
+	WorkdirRelativePath,
+})
 
 func sorted(rs []*analysis.Rule) []*analysis.Rule {
 	slices.SortFunc(rs, func(a, b *analysis.Rule) int { return strings.Compare(a.Name, b.Name) })

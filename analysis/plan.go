@@ -1,0 +1,357 @@
+// This file defines instPlan: for one instruction, the words BuildKit's
+// dispatcher expands and the arguments the checks look at (keys, sources,
+// ports, flags), each with its position. A plan depends on the instruction
+// alone, so it is built once and cached with the instruction's chunk;
+// positions are relative to the chunk.
+package analysis
+
+import (
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/tonistiigi/go-csvvalue"
+)
+
+// instPlan is what the semantic model needs from one instruction.
+type instPlan struct {
+	kwStart, kwEnd int // the keyword
+
+	// expand holds the words BuildKit's dispatcher runs through its lexer
+	// and checks for undefined variables, in dispatch order (heredoc
+	// contents of COPY and ADD included).
+	expand []*word
+
+	from     *fromPlan
+	pairs    []pairPlan // ENV, LABEL
+	args     []argPlan  // ARG
+	sources  []*word    // COPY, ADD: local or remote source paths
+	dest     *word      // COPY, ADD
+	copyFrom            // COPY --from
+	path     *word      // WORKDIR path, USER name
+	ports    []*word    // EXPOSE, in source order
+	mounts   []mountPlan
+
+	// CMD and ENTRYPOINT in shell form: the shell text.
+	shellForm          bool
+	argsStart, argsEnd int
+}
+
+// copyFrom is the --from flag of COPY.
+type copyFrom struct {
+	fromRef            string
+	fromStart, fromEnd int
+}
+
+type fromPlan struct {
+	base               *word
+	platform           *word // nil without --platform
+	flagStart, flagEnd int   // the --platform flag
+	asStart, asEnd     int   // the AS keyword (empty if none)
+	nameStart, nameEnd int   // the stage name (empty if none)
+}
+
+type pairPlan struct {
+	key, value       *word
+	noDelim          bool
+	keyStart, keyEnd int
+}
+
+type argPlan struct {
+	key              string
+	keyStart, keyEnd int
+	def              *word // nil without a default value
+}
+
+type mountPlan struct {
+	from       string
+	start, end int
+}
+
+// plan returns the instruction's cached plan (an empty plan for an
+// instruction that does not parse).
+func (in *Instruction) plan() *instPlan {
+	s := in.sem()
+	s.planOnce.Do(func() { s.plan = computePlan(in) })
+	return s.plan
+}
+
+func computePlan(in *Instruction) *instPlan {
+	p := &instPlan{}
+	x := in.layout()
+	cmd := in.Command()
+	if x == nil || cmd == nil {
+		return p
+	}
+	node := in.Node()
+	esc := in.file.Escape
+	base := in.ref.off
+	text := in.file.Text
+	p.kwStart, p.kwEnd = x.relSpan(x.keyword)
+	rel := func(s span) (int, int) { return x.relSpan(s) }
+	mk := func(t string, s span) *word {
+		rs, re := rel(s)
+		return compileWord(t, esc, false, text[base+rs:base+re], rs, re)
+	}
+	// flagSpan returns the span of the first flag named name, and its value
+	// as BuildKit reads it.
+	flagSpan := func(name string) (span, string, bool) {
+		if len(x.flags) != len(node.Flags) {
+			return span{}, "", false
+		}
+		for i, fl := range node.Flags {
+			n, v, _ := strings.Cut(strings.TrimPrefix(fl, "--"), "=")
+			if n == name {
+				return x.flags[i], v, true
+			}
+		}
+		return span{}, "", false
+	}
+	flagWord := func(name, value string) *word {
+		if value == "" {
+			return nil
+		}
+		s, _, ok := flagSpan(name)
+		if !ok {
+			s = x.rest
+		}
+		return mk(value, s)
+	}
+	// args returns the argument spans as the instruction's line parser
+	// splits them, or nil if they do not line up with BuildKit's.
+	args := func(json bool, n int) []span {
+		var ss []span
+		if json {
+			ss = x.jsonStrings(x.rest)
+		} else {
+			ss = x.wsFields(x.rest)
+		}
+		if len(ss) != n {
+			return nil
+		}
+		return ss
+	}
+	nodeArgs := func() []string {
+		var out []string
+		for n := node.Next; n != nil; n = n.Next {
+			out = append(out, n.Value)
+		}
+		return out
+	}
+	isJSON := node.Attributes["json"]
+
+	switch c := cmd.(type) {
+	case *instructions.Stage:
+		fp := &fromPlan{}
+		p.from = fp
+		as := args(false, len(nodeArgs()))
+		if len(as) == 0 {
+			as = []span{x.rest}
+		}
+		fp.base = mk(c.BaseName, as[0])
+		if len(as) == 3 {
+			fp.asStart, fp.asEnd = rel(as[1])
+			fp.nameStart, fp.nameEnd = rel(as[2])
+		}
+		if s, _, ok := flagSpan("platform"); ok {
+			fp.flagStart, fp.flagEnd = rel(s)
+			fp.platform = mk(c.Platform, s)
+		} else if c.Platform != "" {
+			fp.platform = mk(c.Platform, x.rest)
+		}
+	case *instructions.ArgCommand:
+		ws := x.words(x.rest, byte(esc))
+		for i, a := range c.Args {
+			ap := argPlan{key: a.Key}
+			s := x.rest
+			if len(ws) == len(c.Args) {
+				s = ws[i]
+			}
+			ks := span{s.start, min(s.start+len(a.Key), s.end)}
+			ap.keyStart, ap.keyEnd = rel(ks)
+			if a.Value != nil {
+				vs := span{min(ks.end+1, s.end), s.end}
+				ap.def = mk(*a.Value, vs)
+			}
+			p.args = append(p.args, ap)
+		}
+	case *instructions.EnvCommand:
+		p.pairs = kvPlans(x, c.Env, esc, mk, rel)
+		for _, kv := range p.pairs {
+			p.expand = append(p.expand, kv.key, kv.value)
+		}
+	case *instructions.LabelCommand:
+		p.pairs = kvPlans(x, c.Labels, esc, mk, rel)
+		for _, kv := range p.pairs {
+			p.expand = append(p.expand, kv.key, kv.value)
+		}
+	case *instructions.CopyCommand:
+		if s, v, ok := flagSpan("from"); ok {
+			p.fromRef = v
+			p.fromStart, p.fromEnd = rel(s)
+		} else {
+			p.fromRef = c.From
+			p.fromStart, p.fromEnd = rel(x.rest)
+		}
+		for _, w := range []*word{flagWord("chown", c.Chown), flagWord("chmod", c.Chmod)} {
+			if w != nil {
+				p.expand = append(p.expand, w)
+			}
+		}
+		sourcesPlan(p, x, &c.SourcesAndDest, nodeArgs(), isJSON, args, mk, in)
+	case *instructions.AddCommand:
+		for _, w := range []*word{flagWord("chown", c.Chown), flagWord("chmod", c.Chmod), flagWord("checksum", c.Checksum)} {
+			if w != nil {
+				p.expand = append(p.expand, w)
+			}
+		}
+		sourcesPlan(p, x, &c.SourcesAndDest, nodeArgs(), isJSON, args, mk, in)
+	case *instructions.WorkdirCommand:
+		p.path = mk(c.Path, x.rest)
+		p.expand = append(p.expand, p.path)
+	case *instructions.UserCommand:
+		p.path = mk(c.User, x.rest)
+		p.expand = append(p.expand, p.path)
+	case *instructions.StopSignalCommand:
+		p.expand = append(p.expand, mk(c.Signal, x.rest))
+	case *instructions.VolumeCommand:
+		ss := args(isJSON, len(c.Volumes))
+		for i, v := range c.Volumes {
+			s := x.rest
+			if ss != nil {
+				s = ss[i]
+			}
+			p.expand = append(p.expand, mk(v, s))
+		}
+	case *instructions.ExposeCommand:
+		na := nodeArgs()
+		ss := args(false, len(na))
+		for i, a := range na {
+			s := x.rest
+			if ss != nil {
+				s = ss[i]
+			}
+			p.ports = append(p.ports, mk(a, s))
+		}
+	case *instructions.RunCommand:
+		runPlan(p, x, node, mk, rel)
+	case *instructions.CmdCommand:
+		p.shellForm = c.PrependShell
+		p.argsStart, p.argsEnd = rel(x.rest)
+	case *instructions.EntrypointCommand:
+		p.shellForm = c.PrependShell
+		p.argsStart, p.argsEnd = rel(x.rest)
+	}
+	return p
+}
+
+// kvPlans lays out ENV and LABEL pairs: `key=value ...` words, or the
+// legacy `key value` form.
+func kvPlans(x *instLayout, kvs instructions.KeyValuePairs, esc rune, mk func(string, span) *word, rel func(span) (int, int)) []pairPlan {
+	var out []pairPlan
+	if len(kvs) == 1 && kvs[0].NoDelim {
+		ks := x.rest
+		if f := x.wsFields(x.rest); len(f) > 0 {
+			ks = f[0]
+		}
+		vs := span{ks.end, x.rest.end}
+		for vs.start < vs.end && isWS(x.logical[vs.start]) {
+			vs.start++
+		}
+		kv := pairPlan{key: mk(kvs[0].Key, ks), value: mk(kvs[0].Value, vs), noDelim: true}
+		kv.keyStart, kv.keyEnd = rel(ks)
+		return append(out, kv)
+	}
+	ws := x.words(x.rest, byte(esc))
+	for i, e := range kvs {
+		s := x.rest
+		if len(ws) == len(kvs) {
+			s = ws[i]
+		}
+		ks := span{s.start, min(s.start+len(e.Key), s.end)}
+		vs := span{min(ks.end+1, s.end), s.end}
+		kv := pairPlan{key: mk(e.Key, ks), value: mk(e.Value, vs), noDelim: e.NoDelim}
+		kv.keyStart, kv.keyEnd = rel(ks)
+		out = append(out, kv)
+	}
+	return out
+}
+
+// sourcesPlan lays out the sources and destination of COPY and ADD, and
+// the heredoc contents BuildKit expands.
+func sourcesPlan(p *instPlan, x *instLayout, sd *instructions.SourcesAndDest, nargs []string, isJSON bool,
+	args func(bool, int) []span, mk func(string, span) *word, in *Instruction) {
+	ss := args(isJSON, len(nargs))
+	si := 0
+	for i, a := range nargs {
+		if i == len(nargs)-1 {
+			s := x.rest
+			if ss != nil {
+				s = ss[i]
+			}
+			p.dest = mk(sd.DestPath, s)
+			break
+		}
+		if parser.MustParseHeredoc(a) != nil || si >= len(sd.SourcePaths) {
+			continue
+		}
+		s := x.rest
+		if ss != nil {
+			s = ss[i]
+		}
+		p.sources = append(p.sources, mk(sd.SourcePaths[si], s))
+		si++
+	}
+	p.expand = append(p.expand, p.sources...)
+	if p.dest != nil {
+		p.expand = append(p.expand, p.dest)
+	}
+	base := in.ref.off
+	body := in.file.Text[base+x.bodyStart : base+x.bodyEnd]
+	for _, sc := range sd.SourceContents {
+		if sc.Expand {
+			p.expand = append(p.expand, compileWord(sc.Data, in.file.Escape, true, body, x.bodyStart, x.bodyEnd))
+		}
+	}
+}
+
+// runPlan lays out the values of RUN --mount options, which BuildKit
+// expands, and the stages or images they mount from.
+func runPlan(p *instPlan, x *instLayout, node *parser.Node, mk func(string, span) *word, rel func(span) (int, int)) {
+	aligned := len(x.flags) == len(node.Flags)
+	for i, fl := range node.Flags {
+		n, v, _ := strings.Cut(strings.TrimPrefix(fl, "--"), "=")
+		if n != "mount" {
+			continue
+		}
+		fs := x.rest
+		if aligned {
+			fs = x.flags[i]
+		}
+		fields, err := csvvalue.Fields(v, nil)
+		if err != nil {
+			continue
+		}
+		// When the flag is written without quotes its fields can be
+		// located exactly; otherwise use the whole flag.
+		exact := aligned && x.text(fs) == "--mount="+v && !strings.ContainsAny(v, `"`)
+		off := fs.start + len("--mount=")
+		for _, field := range fields {
+			key, val, ok := strings.Cut(field, "=")
+			s := fs
+			if exact {
+				s = span{off + len(key) + 1, off + len(field)}
+				off += len(field) + 1
+			}
+			if !ok {
+				continue
+			}
+			p.expand = append(p.expand, mk(val, s))
+			if strings.EqualFold(key, "from") {
+				mp := mountPlan{from: val}
+				mp.start, mp.end = rel(s)
+				p.mounts = append(p.mounts, mp)
+			}
+		}
+	}
+}

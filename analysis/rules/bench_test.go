@@ -1,0 +1,134 @@
+// This file holds the benchmarks of checking the 5,000-instruction file:
+// after a one-line edit (the editor's path) and from scratch.
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dockwise/dockwise/analysis"
+	"github.com/dockwise/dockwise/internal/bigfile"
+)
+
+// BenchmarkCheckEdit types and deletes a character in a line in the middle
+// of the benchmark file and runs every rule after each edit: the semantic
+// model is rebuilt, instruction-local results are reused.
+func BenchmarkCheckEdit(b *testing.B) {
+	f := analysis.Parse(bigfile.Generate())
+	analysis.Check(f, All, analysis.Options{}) // warm the per-instruction caches
+	off := f.LineEnd(f.NumLines() / 2)
+	n := 0
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			f, _ = f.Edit(off, off, "x")
+		} else {
+			f, _ = f.Edit(off, off+1, "")
+		}
+		n += len(analysis.Check(f, All, analysis.Options{}))
+	}
+	b.ReportMetric(float64(n)/float64(b.N), "diags/op")
+}
+
+// BenchmarkCheckOpen parses the benchmark file and runs every rule, with
+// nothing cached: opening the file.
+func BenchmarkCheckOpen(b *testing.B) {
+	text := bigfile.Generate()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		analysis.Check(analysis.Parse(text), All, analysis.Options{})
+	}
+}
+
+// BenchmarkSemantics builds the semantic model alone after an edit.
+func BenchmarkSemantics(b *testing.B) {
+	f := analysis.Parse(bigfile.Generate())
+	f.Semantics()
+	off := f.LineEnd(f.NumLines() / 2)
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			f, _ = f.Edit(off, off, "x")
+		} else {
+			f, _ = f.Edit(off, off+1, "")
+		}
+		f.Semantics()
+	}
+}
+
+// BenchmarkCheckOnlyAfterEdit is BenchmarkCheckEdit without the time of
+// File.Edit itself: the rules' share of the edit-to-diagnostics budget.
+func BenchmarkCheckOnlyAfterEdit(b *testing.B) {
+	f := analysis.Parse(bigfile.Generate())
+	analysis.Check(f, All, analysis.Options{})
+	off := f.LineEnd(f.NumLines() / 2)
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		if i%2 == 0 {
+			f, _ = f.Edit(off, off, "x")
+		} else {
+			f, _ = f.Edit(off, off+1, "")
+		}
+		b.StartTimer()
+		analysis.Check(f, All, analysis.Options{})
+	}
+}
+
+// BenchmarkCheckEditGlobalArg edits the value of a global ARG that half of
+// the stages use: those stages, and the stages built FROM them, are
+// dispatched again (a worse case than BenchmarkCheckEdit).
+func BenchmarkCheckEditGlobalArg(b *testing.B) {
+	f := analysis.Parse(bigfile.Generate())
+	analysis.Check(f, All, analysis.Options{})
+	off := f.LineEnd(2) // ARG GO_VERSION=1.23
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			f, _ = f.Edit(off, off, "x")
+		} else {
+			f, _ = f.Edit(off, off+1, "")
+		}
+		analysis.Check(f, All, analysis.Options{})
+	}
+}
+
+// BenchmarkCheckEditSplitLine inserts and removes a line break in the
+// middle of the file, which moves every later instruction.
+func BenchmarkCheckEditSplitLine(b *testing.B) {
+	f := analysis.Parse(bigfile.Generate())
+	analysis.Check(f, All, analysis.Options{})
+	off := f.LineStart(f.NumLines() / 2)
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			f, _ = f.Edit(off, off, "\n")
+		} else {
+			f, _ = f.Edit(off, off+1, "")
+		}
+		analysis.Check(f, All, analysis.Options{})
+	}
+}
+
+// BenchmarkCheckEditWithContext is BenchmarkCheckEdit with a build context
+// whose .dockerignore excludes some of the file's COPY sources.
+func BenchmarkCheckEditWithContext(b *testing.B) {
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("src/2\n*.md\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	ctx, err := analysis.NewBuildContext(dir, filepath.Join(dir, "Dockerfile"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := analysis.Options{Context: ctx}
+	f := analysis.Parse(bigfile.Generate())
+	analysis.Check(f, All, opts)
+	off := f.LineEnd(f.NumLines() / 2)
+	n := 0
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			f, _ = f.Edit(off, off, "x")
+		} else {
+			f, _ = f.Edit(off, off+1, "")
+		}
+		n += len(analysis.Check(f, All, opts))
+	}
+	b.ReportMetric(float64(n)/float64(b.N), "diags/op")
+}

@@ -1,0 +1,204 @@
+// This file defines the server's benchmarks on the benchmark Dockerfile
+// (internal/bigfile, about 6,600 lines) with the real rules: opening a
+// document and getting its diagnostics, a one-line edit and the fresh
+// diagnostics, both through the server's own code path and over an
+// in-memory JSON-RPC connection, and the initialize round trip.
+package server
+
+import (
+	"context"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+	"go.uber.org/zap"
+
+	"github.com/dockwise/dockwise/internal/bigfile"
+)
+
+// benchClient receives publishes and passes their versions on.
+type benchClient struct {
+	protocol.UnimplementedClient
+	versions chan int32
+}
+
+func (c *benchClient) PublishDiagnostics(_ context.Context, p *protocol.PublishDiagnosticsParams) error {
+	if len(p.Diagnostics) > 0 { // the clear on close has none
+		v, _ := p.Version.Get()
+		c.versions <- v
+	}
+	return nil
+}
+
+// waitVersion waits for the publish of version v.
+func (c *benchClient) waitVersion(b *testing.B, v int32) {
+	for got := range c.versions {
+		if got == v {
+			return
+		}
+		if got > v {
+			b.Fatalf("got version %d waiting for %d", got, v)
+		}
+	}
+}
+
+// benchEdit returns the didChange params that append to (odd versions) or
+// remove from (even versions) a line in the middle of text, in UTF-16.
+func benchEdit(text string) func(u uri.URI, version int32) *protocol.DidChangeTextDocumentParams {
+	mid := len(text) / 2
+	i := mid + strings.Index(text[mid:], "\nENV STEP_") + 1
+	end := i + strings.IndexByte(text[i:], '\n')
+	pos := oraclePosition(text, end, false)
+	return func(u uri.URI, version int32) *protocol.DidChangeTextDocumentParams {
+		r, newText := protocol.Range{Start: pos, End: pos}, "1"
+		if version%2 == 0 {
+			r.End.Character++
+			newText = ""
+		} else {
+			// Insert after the previous insertion was removed.
+		}
+		return &protocol.DidChangeTextDocumentParams{
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: version},
+			ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangePartial{Range: r, Text: newText}},
+		}
+	}
+}
+
+// direct returns a server driven through its methods, without JSON-RPC.
+func direct(b *testing.B) (*Server, *benchClient) {
+	s := New(Options{Logger: zap.NewNop()})
+	c := &benchClient{versions: make(chan int32, 16)}
+	s.start(context.Background(), c)
+	b.Cleanup(s.cancel)
+	if _, err := s.Initialize(context.Background(), &protocol.InitializeParams{}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Initialized(context.Background(), &protocol.InitializedParams{}); err != nil {
+		b.Fatal(err)
+	}
+	return s, c
+}
+
+func benchURI(b *testing.B) uri.URI { return uri.File(filepath.Join(b.TempDir(), "Dockerfile")) }
+
+// BenchmarkOpen: didOpen of the benchmark file until its diagnostics are
+// published (parse, analysis, conversion).
+func BenchmarkOpen(b *testing.B) {
+	text := bigfile.Generate()
+	s, c := direct(b)
+	u := benchURI(b)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		s.DidOpen(context.Background(), &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: u, Version: 1, Text: text}})
+		c.waitVersion(b, 1)
+		b.StopTimer()
+		s.DidClose(context.Background(), &protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}})
+		b.StartTimer()
+	}
+}
+
+// BenchmarkEdit: a one-character didChange in the middle of the benchmark
+// file until the new version's diagnostics are published.
+func BenchmarkEdit(b *testing.B) {
+	text := bigfile.Generate()
+	s, c := direct(b)
+	u := benchURI(b)
+	s.DidOpen(context.Background(), &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: u, Version: 1, Text: text}})
+	c.waitVersion(b, 1)
+	edit := benchEdit(text)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v := int32(i + 2)
+		s.DidChange(context.Background(), edit(u, v))
+		c.waitVersion(b, v)
+	}
+}
+
+// rpc returns a client connected to a server over an in-memory pipe, after
+// initialize.
+func rpc(b *testing.B) (jsonrpc2.Conn, *benchClient) {
+	s := New(Options{Logger: zap.NewNop()})
+	serverEnd, clientEnd := net.Pipe()
+	go s.Serve(context.Background(), serverEnd)
+	c := &benchClient{versions: make(chan int32, 16)}
+	conn := jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(clientEnd), jsonrpc2.WithCodec(codec{}))
+	conn.Go(context.Background(), protocol.ClientHandler(c, jsonrpc2.MethodNotFoundHandler))
+	b.Cleanup(func() { clientEnd.Close(); <-conn.Done() })
+	if _, err := conn.Call(context.Background(), protocol.MethodInitialize, &protocol.InitializeParams{}, nil); err != nil {
+		b.Fatal(err)
+	}
+	if err := conn.Notify(context.Background(), protocol.MethodInitialized, &protocol.InitializedParams{}); err != nil {
+		b.Fatal(err)
+	}
+	return conn, c
+}
+
+// BenchmarkOpenRPC is BenchmarkOpen over JSON-RPC.
+func BenchmarkOpenRPC(b *testing.B) {
+	text := bigfile.Generate()
+	conn, c := rpc(b)
+	u := benchURI(b)
+	ctx := context.Background()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		conn.Notify(ctx, protocol.MethodTextDocumentDidOpen, &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: u, Version: 1, Text: text}})
+		c.waitVersion(b, 1)
+		b.StopTimer()
+		conn.Notify(ctx, protocol.MethodTextDocumentDidClose, &protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}})
+		b.StartTimer()
+	}
+}
+
+// BenchmarkEditRPC is BenchmarkEdit over JSON-RPC.
+func BenchmarkEditRPC(b *testing.B) {
+	text := bigfile.Generate()
+	conn, c := rpc(b)
+	u := benchURI(b)
+	ctx := context.Background()
+	conn.Notify(ctx, protocol.MethodTextDocumentDidOpen, &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: u, Version: 1, Text: text}})
+	c.waitVersion(b, 1)
+	edit := benchEdit(text)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v := int32(i + 2)
+		conn.Notify(ctx, protocol.MethodTextDocumentDidChange, edit(u, v))
+		c.waitVersion(b, v)
+	}
+}
+
+// BenchmarkInitialize: the initialize request's round trip on a fresh
+// server, over JSON-RPC.
+func BenchmarkInitialize(b *testing.B) {
+	b.ReportAllocs()
+	params := &protocol.InitializeParams{Capabilities: protocol.ClientCapabilities{
+		General:   &protocol.GeneralClientCapabilities{PositionEncodings: []protocol.PositionEncodingKind{protocol.PositionEncodingKindUTF8, protocol.PositionEncodingKindUTF16}},
+		Workspace: &protocol.WorkspaceClientCapabilities{Configuration: ptr(true)},
+	}}
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s := New(Options{Logger: zap.NewNop()})
+		serverEnd, clientEnd := net.Pipe()
+		done := make(chan int, 1)
+		go func() { done <- s.Serve(context.Background(), serverEnd) }()
+		conn := jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(clientEnd), jsonrpc2.WithCodec(codec{}))
+		conn.Go(context.Background(), jsonrpc2.MethodNotFoundHandler)
+		b.StartTimer()
+		var res protocol.InitializeResult
+		if _, err := conn.Call(context.Background(), protocol.MethodInitialize, params, &res); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		clientEnd.Close()
+		<-conn.Done()
+		<-done
+		b.StartTimer()
+	}
+}

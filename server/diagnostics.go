@@ -1,0 +1,232 @@
+// This file defines how diagnostics are computed and published. Each open
+// document has a goroutine that analyses its newest state whenever woken:
+// analysis starts at once when the goroutine is idle, and edits that arrive
+// while it is busy are coalesced into one more run on the newest version.
+// Every publish carries the version it was computed for, and a result that
+// is no longer current when it is ready is dropped, so the client never sees
+// an older version's diagnostics after a newer one's.
+package server
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+	"go.uber.org/zap"
+
+	"github.com/dockwise/dockwise/analysis"
+)
+
+// document is one open document.
+type document struct {
+	uri  uri.URI
+	wake chan struct{} // capacity 1: a pending request to analyse
+	// pub is held from the check that a result is current until it is
+	// published, and by close around the final, empty publish.
+	pub sync.Mutex
+
+	// Guarded by Server.mu.
+	file    *analysis.File
+	version int32
+	gen     uint64 // counts changes of the text or of what analysis depends on
+	closed  bool
+	context *buildContext // cached; nil until computed for the current configuration
+}
+
+// buildContext is a document's build context, as analysis needs it.
+type buildContext struct {
+	config  *config // the configuration it was made for
+	ctx     *analysis.BuildContext
+	made    time.Time
+	problem string // the problem reported when it was made
+}
+
+func newDocument(u uri.URI) *document {
+	return &document{uri: u, wake: make(chan struct{}, 1)}
+}
+
+// schedule asks the document's goroutine to analyse its newest state.
+func (d *document) schedule() {
+	select {
+	case d.wake <- struct{}{}:
+	default: // a run is already pending; it will read the newest state
+	}
+}
+
+// diagnose is the goroutine of document d: it analyses and publishes until
+// the document is closed or the server stops.
+func (s *Server) diagnose(d *document) {
+	for {
+		select {
+		case <-d.wake:
+		case <-s.ctx.Done():
+			return
+		}
+		s.mu.Lock()
+		if d.closed {
+			s.mu.Unlock()
+			return
+		}
+		f, version, gen, cfg, m := d.file, d.version, d.gen, s.config, s.mapper
+		s.mu.Unlock()
+
+		bctx := s.buildContext(d, cfg)
+		diags, err := s.check(f, cfg, bctx)
+		if err != nil {
+			s.log.Error("analysis failed", zap.String("uri", string(d.uri)), zap.Int32("version", version), zap.Error(err))
+			continue
+		}
+		params := &protocol.PublishDiagnosticsParams{
+			URI:         d.uri,
+			Version:     protocol.NewOptional(version),
+			Diagnostics: toProtocol(f, m, diags),
+		}
+		d.pub.Lock()
+		s.mu.Lock()
+		current := !d.closed && d.gen == gen
+		s.mu.Unlock()
+		if current {
+			s.publish(params)
+		} else {
+			s.log.Debug("stale diagnostics dropped", zap.String("uri", string(d.uri)), zap.Int32("version", version))
+		}
+		d.pub.Unlock()
+	}
+}
+
+// check runs the analysis, turning a panic into an error.
+func (s *Server) check(f *analysis.File, cfg *config, bctx *analysis.BuildContext) (diags []analysis.Diagnostic, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return analysis.Check(f, s.rules, analysis.Options{Config: &cfg.analysis, Context: bctx}), nil
+}
+
+// close marks d closed, stopping its goroutine, and clears its diagnostics.
+func (s *Server) close(d *document) {
+	d.pub.Lock()
+	defer d.pub.Unlock()
+	s.mu.Lock()
+	d.closed = true
+	version := d.version
+	s.mu.Unlock()
+	d.schedule()
+	s.publish(&protocol.PublishDiagnosticsParams{
+		URI:         d.uri,
+		Version:     protocol.NewOptional(version),
+		Diagnostics: []protocol.Diagnostic{},
+	})
+}
+
+func (s *Server) publish(params *protocol.PublishDiagnosticsParams) {
+	v, _ := params.Version.Get()
+	s.log.Debug("publish", zap.String("method", protocol.MethodTextDocumentPublishDiagnostics),
+		zap.String("uri", string(params.URI)), zap.Int32("version", v), zap.Int("diagnostics", len(params.Diagnostics)))
+	if err := s.client.PublishDiagnostics(s.ctx, params); err != nil {
+		s.log.Warn("publishing diagnostics failed", zap.String("method", protocol.MethodTextDocumentPublishDiagnostics),
+			zap.String("uri", string(params.URI)), zap.Error(err))
+	}
+}
+
+// reanalyse schedules every open document for analysis again, after a change
+// of what analysis depends on (the configuration).
+func (s *Server) reanalyse() {
+	s.mu.Lock()
+	docs := make([]*document, 0, len(s.docs))
+	for _, d := range s.docs {
+		d.gen++
+		docs = append(docs, d)
+	}
+	s.mu.Unlock()
+	for _, d := range docs {
+		d.schedule()
+	}
+}
+
+// toProtocol converts the engine's diagnostics to LSP's.
+func toProtocol(f *analysis.File, m mapper, diags []analysis.Diagnostic) []protocol.Diagnostic {
+	out := make([]protocol.Diagnostic, len(diags))
+	for i, d := range diags {
+		p := protocol.Diagnostic{
+			Range:    m.rangeOf(f, d.Start, d.End),
+			Severity: protocol.DiagnosticSeverity(d.Severity), // same numbering
+			Code:     protocol.String(d.Rule),
+			Source:   protocol.NewOptional("dockwise"),
+			Message:  protocol.String(d.Message),
+		}
+		if d.URL != "" {
+			p.CodeDescription = protocol.CodeDescription{Href: uri.URI(d.URL)}
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// contextTTL is how long a document's build context is reused. The context
+// caches what it reads from the disk (the ignore file, which paths exist);
+// it is made again when older, so that changes on the disk show up at the
+// next analysis after that, while a burst of edits does not read the disk
+// for every keystroke.
+const contextTTL = 2 * time.Second
+
+// buildContext returns d's build context under configuration cfg.
+func (s *Server) buildContext(d *document, cfg *config) *analysis.BuildContext {
+	s.mu.Lock()
+	c := d.context
+	folders := s.folders
+	s.mu.Unlock()
+	if c != nil && c.config == cfg && time.Since(c.made) < contextTTL {
+		return c.ctx
+	}
+	dockerfile, isFile := filePath(d.uri)
+	dir := cfg.buildContext
+	switch {
+	case dir != "" && !filepath.IsAbs(dir):
+		if base := workspaceFolder(folders, dockerfile); base != "" {
+			dir = filepath.Join(base, dir)
+		} else {
+			dir = "" // relative to nothing known
+		}
+	case dir == "" && isFile:
+		dir = filepath.Dir(dockerfile)
+	}
+	var bctx *analysis.BuildContext
+	var problem string
+	if dir != "" {
+		var err error
+		bctx, err = analysis.NewBuildContext(dir, dockerfile)
+		if err != nil {
+			problem = fmt.Sprintf("build context %s: %v", dir, err)
+		}
+	}
+	if problem != "" && (c == nil || c.problem != problem) {
+		s.logMessage(protocol.MessageTypeWarning, problem, zap.String("uri", string(d.uri)))
+	}
+	s.mu.Lock()
+	d.context = &buildContext{config: cfg, ctx: bctx, made: time.Now(), problem: problem}
+	s.mu.Unlock()
+	return bctx
+}
+
+// workspaceFolder returns the workspace folder holding path, else the first
+// folder, else path's directory.
+func workspaceFolder(folders []string, path string) string {
+	for _, f := range folders {
+		if rel, err := filepath.Rel(f, path); err == nil && filepath.IsLocal(rel) {
+			return f
+		}
+	}
+	if len(folders) > 0 {
+		return folders[0]
+	}
+	if path != "" {
+		return filepath.Dir(path)
+	}
+	return ""
+}
