@@ -48,14 +48,23 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 		}
 		return !fileCheck.SkipAll && !slices.Contains(fileCheck.SkipRules, r.Name)
 	}
+	ignored := globalIgnores(f)
+	byName := make(map[string]*Rule, len(rules))
+	for _, r := range rules {
+		byName[r.Name] = r
+	}
 	var keep func(d Diagnostic)
 	keep = func(d Diagnostic) {
-		if d.Instruction != nil && instructionSkips(d.Instruction, d.Rule) {
+		r := byName[d.Rule]
+		if ignored.matches(r, d.Rule) {
+			return
+		}
+		if d.Instruction != nil && (instructionSkips(d.Instruction, d.Rule) || instructionIgnores(d.Instruction, r, d.Rule)) {
 			return
 		}
 		if s, ok := cfg.Severity[d.Rule]; ok {
 			d.Severity = s
-		} else if fileCheck.ReturnAsError && isBuildKit(rules, d.Rule) {
+		} else if fileCheck.ReturnAsError && r != nil && r.BuildKit {
 			d.Severity = SeverityError
 		}
 		out = append(out, d)
@@ -175,15 +184,6 @@ func runSafely(p *Pass, fn func()) {
 	fn()
 }
 
-func isBuildKit(rules []*Rule, name string) bool {
-	for _, r := range rules {
-		if r.Name == name {
-			return r.BuildKit
-		}
-	}
-	return false
-}
-
 // fileCheckConfig returns the configuration of the file's `# check=`
 // parser directive (BuildKit reads the value up to the first space).
 func fileCheckConfig(f *File) *linter.Config {
@@ -252,4 +252,84 @@ func parseErrors(f *File) []Diagnostic {
 			Message: "dockerfile contains no stages to build", Start: in.Start(), End: in.file.LineEnd(in.StartLine())})
 	}
 	return out
+}
+
+// ignoreSet is a set of rules named by ignore comments: our rule names and
+// hadolint codes.
+type ignoreSet map[string]bool
+
+func (s ignoreSet) matches(r *Rule, name string) bool {
+	if len(s) == 0 {
+		return false
+	}
+	if s[name] {
+		return true
+	}
+	if r != nil {
+		for _, code := range r.Hadolint {
+			if s[code] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addIgnoreComment adds the rules of an ignore comment (the text after '#')
+// of the given kind, "ignore" or "global ignore", to s. It accepts
+// `dockwise <kind>=A,B` and hadolint's `hadolint <kind>=DL3025,...`.
+func (s ignoreSet) addIgnoreComment(comment, kind string) ignoreSet {
+	c := strings.TrimSpace(comment)
+	for _, tool := range []string{"dockwise", "hadolint"} {
+		rest, ok := strings.CutPrefix(c, tool)
+		if !ok {
+			continue
+		}
+		rest, ok = strings.CutPrefix(strings.TrimSpace(rest), kind)
+		if !ok {
+			continue
+		}
+		rest, ok = strings.CutPrefix(strings.TrimSpace(rest), "=")
+		if !ok {
+			continue
+		}
+		if s == nil {
+			s = ignoreSet{}
+		}
+		for _, name := range strings.Split(strings.Fields(rest + " ")[0], ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				s[name] = true
+			}
+		}
+	}
+	return s
+}
+
+// globalIgnores collects `# dockwise global ignore=` and `# hadolint global
+// ignore=` comments anywhere in the file.
+func globalIgnores(f *File) ignoreSet {
+	var s ignoreSet
+	text := f.Text
+	for off := 0; ; {
+		i := strings.Index(text[off:], "global ignore")
+		if i < 0 {
+			return s
+		}
+		l := f.lineOf(off + i)
+		line := strings.TrimSpace(f.Line(l))
+		if c, ok := strings.CutPrefix(line, "#"); ok {
+			s = s.addIgnoreComment(c, "global ignore")
+		}
+		off = max(f.LineStart(l+1), off+i+1)
+	}
+}
+
+// instructionIgnores reports whether a `# dockwise ignore=` (or `# hadolint
+// ignore=`) comment above the instruction names the rule.
+func instructionIgnores(in *Instruction, r *Rule, name string) bool {
+	var s ignoreSet
+	for _, c := range in.Comments() {
+		s = s.addIgnoreComment(c, "ignore")
+	}
+	return s.matches(r, name)
 }

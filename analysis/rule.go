@@ -69,6 +69,9 @@ type Rule struct {
 
 	// BuildKit marks BuildKit's own build checks.
 	BuildKit bool
+	// Hadolint lists the hadolint rule codes (DL3025, ...) this rule
+	// covers, so that `# hadolint ignore=` comments also suppress it.
+	Hadolint []string
 	// Experimental rules run only when enabled, by a `# check=experimental=`
 	// directive or configuration (as in BuildKit).
 	Experimental bool

@@ -17,6 +17,7 @@ var DuplicateStageName = &analysis.Rule{
 	Description: linter.RuleDuplicateStageName.Description,
 	URL:         linter.RuleDuplicateStageName.URL,
 	BuildKit:    true,
+	Hadolint:    []string{"DL3024"},
 	Doc: doc(`
 When two stages share a name, "--target", "COPY --from" and "FROM" all refer
 to the later one, and the earlier stage can only be reached by its index. That

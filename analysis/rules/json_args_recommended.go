@@ -18,6 +18,7 @@ var JSONArgsRecommended = &analysis.Rule{
 	Description: linter.RuleJSONArgsRecommended.Description,
 	URL:         linter.RuleJSONArgsRecommended.URL,
 	BuildKit:    true,
+	Hadolint:    []string{"DL3025"},
 	Doc: doc(`
 In shell form, "CMD node server.js" runs as "/bin/sh -c 'node server.js'": the
 shell becomes process 1 and does not pass SIGTERM on to the program, so

@@ -15,6 +15,7 @@ var MaintainerDeprecated = &analysis.Rule{
 	Description: linter.RuleMaintainerDeprecated.Description,
 	URL:         linter.RuleMaintainerDeprecated.URL,
 	BuildKit:    true,
+	Hadolint:    []string{"DL4000"},
 	Doc: doc(`
 MAINTAINER sets the author field of the image, a field the OCI image format no
 longer has a use for; tools read authorship from labels instead. Record the

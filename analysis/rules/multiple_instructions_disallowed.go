@@ -19,6 +19,7 @@ var MultipleInstructionsDisallowed = &analysis.Rule{
 	Description: linter.RuleMultipleInstructionsDisallowed.Description,
 	URL:         linter.RuleMultipleInstructionsDisallowed.URL,
 	BuildKit:    true,
+	Hadolint:    []string{"DL4003", "DL4004"},
 	Doc: doc(`
 A stage keeps only the last CMD, the last ENTRYPOINT and the last HEALTHCHECK;
 earlier ones are silently replaced. Two of them in one stage are usually a

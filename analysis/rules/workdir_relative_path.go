@@ -18,6 +18,7 @@ var WorkdirRelativePath = &analysis.Rule{
 	Description: linter.RuleWorkdirRelativePath.Description,
 	URL:         linter.RuleWorkdirRelativePath.URL,
 	BuildKit:    true,
+	Hadolint:    []string{"DL3000"},
 	Doc: doc(`
 A relative WORKDIR is resolved against the working directory the base image
 happens to set. If the next version of the image moves it, files land
