@@ -36,6 +36,7 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 		cfg = &Config{}
 	}
 	fileCheck := fileCheckConfig(f)
+	warm(f, rules)
 	var out []Diagnostic
 	out = append(out, parseErrors(f)...)
 
@@ -85,7 +86,6 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 		}
 	}
 	if len(local) > 0 {
-		warmLocal(f, rules)
 		names := make(map[string]bool, len(local))
 		for _, r := range local {
 			names[r.Name] = true
@@ -107,10 +107,10 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 	return out
 }
 
-// warmLocal computes the cached per-instruction data of a file parsed whole
-// on all cores: then every instruction needs it, while after an incremental
+// warm computes the cached per-instruction data of a file parsed whole on
+// all cores: then every instruction needs it, while after an incremental
 // edit only the re-parsed ones do.
-func warmLocal(f *File, rules []*Rule) {
+func warm(f *File, rules []*Rule) {
 	workers := runtime.GOMAXPROCS(0)
 	if !f.whole || len(f.insts) < 256 || workers < 2 {
 		return
@@ -125,6 +125,7 @@ func warmLocal(f *File, rules []*Rule) {
 					return
 				}
 				for _, in := range f.insts[i:min(i+64, len(f.insts))] {
+					in.plan() // for the semantic model
 					in.computeLocal(rules)
 				}
 			}
