@@ -75,8 +75,6 @@ var contextRule = &analysis.Rule{
 	},
 }
 
-var testRules = []*analysis.Rule{contextRule, markRule, maintainerRule}
-
 // testServer returns a server with the test rules and a test logger.
 func testServer(t testing.TB) *Server {
 	return New(Options{Rules: []*analysis.Rule{markRule, maintainerRule}, Logger: testLogger(t), Version: "test"})
@@ -409,17 +407,6 @@ func oracleOffset(text string, p protocol.Position, isUTF8 bool) int {
 		units += oracleUnits(string(r), isUTF8)
 	}
 	return off + len(line)
-}
-
-// rangeOfText returns the oracle's LSP range of the first occurrence of sub
-// in text.
-func rangeOfText(t testing.TB, text, sub string, utf8 bool) protocol.Range {
-	t.Helper()
-	i := strings.Index(text, sub)
-	if i < 0 {
-		t.Fatalf("%q not in text", sub)
-	}
-	return protocol.Range{Start: oraclePosition(text, i, utf8), End: oraclePosition(text, i+len(sub), utf8)}
 }
 
 // docText returns the server's current text of u.

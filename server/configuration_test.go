@@ -4,6 +4,7 @@
 package server
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -170,6 +171,53 @@ func TestBuildContextSetting(t *testing.T) {
 	}
 }
 
+// TestBuildContextProblem checks that a .dockerignore that cannot be used
+// is reported to the user once, not at every edit.
+func TestBuildContextProblem(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("[\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Rules: []*analysis.Rule{contextRule}, Logger: testLogger(t)})
+	c := connect(t, s)
+	c.initialize(nil)
+	u := uri.File(filepath.Join(dir, "Dockerfile"))
+	c.open(u, 1, "FROM a\n")
+	c.waitPublish(u, 1)
+	for v := int32(2); v < 5; v++ {
+		c.change(u, v, &protocol.TextDocumentContentChangeWholeDocument{Text: "FROM b\n"})
+		c.waitPublish(u, v)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.logs) != 1 || !strings.Contains(c.logs[0].Message, ".dockerignore") || c.logs[0].Type != protocol.MessageTypeWarning {
+		for _, l := range c.logs {
+			t.Logf("log message: %v %s", l.Type, l.Message)
+		}
+		t.Errorf("want one warning about the .dockerignore, got %d messages", len(c.logs))
+	}
+}
+
+func TestWorkspaceFolder(t *testing.T) {
+	folders := []string{"/a", "/b"}
+	for path, want := range map[string]string{
+		"/b/x/Dockerfile": "/b",
+		"/a/Dockerfile":   "/a",
+		"/bb/Dockerfile":  "/a",
+		"/c/Dockerfile":   "/a",
+	} {
+		if got := workspaceFolder(folders, path); got != want {
+			t.Errorf("workspaceFolder(%s) = %s, want %s", path, got, want)
+		}
+	}
+	if got := workspaceFolder(nil, "/c/Dockerfile"); got != "/c" {
+		t.Errorf("no folders: %s, want /c", got)
+	}
+	if got := workspaceFolder(nil, ""); got != "" {
+		t.Errorf("no folders, no path: %q", got)
+	}
+}
+
 func TestParseSettings(t *testing.T) {
 	names := map[string]bool{"A": true, "B": true, "C": true}
 	cfg, ok, problems := parseSettings([]byte(`{"rules":{"A":"off","B":"on","C":"Warning"},"buildContext":" ctx "}`), names)
@@ -207,4 +255,6 @@ func (c *testClient) waitLatest(u uri.URI, want string) {
 
 func ptr[T any](v T) *T { return &v }
 
-func quote(s string) string { return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"` }
+func quote(s string) string {
+	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`
+}

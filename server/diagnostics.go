@@ -29,6 +29,8 @@ type document struct {
 	// published, and by close around the final, empty publish.
 	pub sync.Mutex
 
+	failed bool // analysis failed once; only the document's goroutine uses it
+
 	// Guarded by Server.mu.
 	file    *analysis.File
 	version int32
@@ -78,6 +80,12 @@ func (s *Server) diagnose(d *document) {
 		diags, err := s.check(f, cfg, bctx)
 		if err != nil {
 			s.log.Error("analysis failed", zap.String("uri", string(d.uri)), zap.Int32("version", version), zap.Error(err))
+			if !d.failed {
+				// Once per document: it may fail at every keystroke.
+				s.logMessage(protocol.MessageTypeError, "internal error analysing "+string(d.uri)+"; see the server log",
+					zap.String("uri", string(d.uri)))
+				d.failed = true
+			}
 			continue
 		}
 		params := &protocol.PublishDiagnosticsParams{

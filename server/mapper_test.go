@@ -16,16 +16,16 @@ import (
 )
 
 var mapperTexts = map[string]string{
-	"empty":         "",
-	"newline":       "\n",
-	"lf":            "FROM alpine\nRUN echo hi\n",
-	"no final eol":  "FROM alpine\nRUN echo hi",
-	"crlf":          "FROM alpine\r\nRUN echo hi\r\n",
-	"crlf no eol":   "FROM alpine\r\nRUN echo hi",
-	"blank lines":   "\n\nFROM alpine\n\n",
-	"multibyte":     "FROM alpine\nLABEL a=\"héllo wörld\" b=\"日本語\"\nRUN echo \"𝄞 and 😀😀\"\n",
+	"empty":          "",
+	"newline":        "\n",
+	"lf":             "FROM alpine\nRUN echo hi\n",
+	"no final eol":   "FROM alpine\nRUN echo hi",
+	"crlf":           "FROM alpine\r\nRUN echo hi\r\n",
+	"crlf no eol":    "FROM alpine\r\nRUN echo hi",
+	"blank lines":    "\n\nFROM alpine\n\n",
+	"multibyte":      "FROM alpine\nLABEL a=\"héllo wörld\" b=\"日本語\"\nRUN echo \"𝄞 and 😀😀\"\n",
 	"multibyte crlf": "FROM alpine\r\nLABEL x=\"é𝄞\"\r\n# 😀\r\nRUN true",
-	"lone cr":       "FROM a\rRUN b\n",
+	"lone cr":        "FROM a\rRUN b\n",
 }
 
 // TestMapperRoundTrip checks every offset of every test text, in both

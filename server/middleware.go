@@ -1,7 +1,7 @@
 // This file defines the handler wrappers every incoming message goes
 // through before the LSP dispatch: recovery and error mapping (guard), the
-// initialize/shutdown/exit rules (withLifecycle), concurrency (concurrent)
-// and the test hooks.
+// initialize/shutdown/exit rules (withLifecycle), concurrency (concurrent),
+// contexts and cancellation (withCancel), and the test hooks.
 //
 // jsonrpc2 tears the connection down when a handler panics or a notification
 // handler returns an error, and by default answers bad params with a parse
@@ -43,7 +43,14 @@ func (s *Server) guard(next jsonrpc2.Handler) jsonrpc2.Handler {
 			s.log.Warn("notification failed", zap.String("method", req.Method()), zap.Error(err))
 			return nil, nil
 		}
-		return nil, callError(err)
+		err = callError(err)
+		level := zap.DebugLevel
+		var wire *jsonrpc2.Error
+		if errors.As(err, &wire) && (wire.Code == jsonrpc2.InvalidParams || wire.Code == jsonrpc2.InternalError) {
+			level = zap.WarnLevel
+		}
+		s.log.Log(level, "request failed", zap.String("method", req.Method()), zap.Error(err))
+		return nil, err
 	}
 }
 
@@ -69,7 +76,7 @@ func (s *Server) withLifecycle(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		method := req.Method()
 		if method == protocol.MethodExit {
-			return nil, s.Exit(ctx)
+			return nil, s.Exit(jsonrpc2.DetachContext(ctx)) // see withCancel
 		}
 		s.mu.Lock()
 		state := s.state
@@ -89,7 +96,7 @@ func (s *Server) withLifecycle(next jsonrpc2.Handler) jsonrpc2.Handler {
 				s.log.Warn("unexpected initialized notification", zap.String("method", method))
 				return nil, nil
 			}
-			return nil, s.Initialized(ctx, &protocol.InitializedParams{})
+			return nil, s.Initialized(jsonrpc2.DetachContext(ctx), &protocol.InitializedParams{})
 		}
 		if reject != nil {
 			if req.IsCall() {

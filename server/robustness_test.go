@@ -46,6 +46,7 @@ func TestMalformedInput(t *testing.T) {
 	c.send(`{"jsonrpc":"2.0","id":4,"method":"initialize","params":"x"}`)
 	wantID("bad initialize params", 4, int(jsonrpc2.InvalidParams))
 
+	c.send(`{"id":77,"result":null}`) // a malformed response: not answered
 	c.send(fmt.Sprintf(initializeBody, 5))
 	wantID("initialize", 5, 0)
 	// initialized without params: accepted, and the server then asks for
@@ -55,6 +56,8 @@ func TestMalformedInput(t *testing.T) {
 	c.send(fmt.Sprintf(`{"jsonrpc":"2.0","id":%v,"result":[null]}`, ask["id"]))
 
 	c.send(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":5}}`)
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///nowhere","version":2},"contentChanges":[{"text":"x"}]}}`)
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didClose","params":{"textDocument":{"uri":"file:///nowhere"}}}`)
 	c.send(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":null}`)
 	c.send(`{"jsonrpc":"2.0","method":"$/somethingNew","params":{"a":1}}`)
 	c.send(`{"jsonrpc":"2.0","method":"vendor/somethingNew"}`)
@@ -81,6 +84,13 @@ func TestMalformedInput(t *testing.T) {
 
 	c.send(`{"jsonrpc":"2.0","id":9,"method":"shutdown"}`)
 	wantID("shutdown", 9, 0)
+	c.mu.Lock()
+	for _, m := range c.msgs {
+		if m["id"] == float64(77) {
+			t.Errorf("the malformed response was answered: %v", m)
+		}
+	}
+	c.mu.Unlock()
 	c.send(`{"jsonrpc":"2.0","method":"exit","params":null}`)
 	if code := exit(); code != 0 {
 		t.Errorf("exit code %d, want 0", code)

@@ -69,9 +69,11 @@ func (s *stream) reject(ctx context.Context, body []byte, err error) {
 	}
 	var id jsonrpc2.ID
 	var probe struct {
-		ID any `json:"id"`
+		ID     any             `json:"id"`
+		Method json.RawMessage `json:"method"`
 	}
-	if json.Unmarshal(body, &probe) == nil {
+	isObject := json.Unmarshal(body, &probe) == nil
+	if isObject {
 		switch v := probe.ID.(type) {
 		case float64:
 			if v == float64(int64(v)) {
@@ -83,6 +85,11 @@ func (s *stream) reject(ctx context.Context, body []byte, err error) {
 	}
 	s.log.Warn("malformed message", zap.Int("code", int(wire.Code)), zap.String("message", wire.Message),
 		zap.ByteString("body", body[:min(len(body), 200)]))
+	if isObject && probe.Method == nil {
+		// A malformed response: answering it would be taken for a
+		// response to one of the client's own requests.
+		return
+	}
 	if _, err := s.out.Write(ctx, jsonrpc2.NewResponse(id, nil, wire)); err != nil {
 		s.log.Warn("answering a malformed message failed", zap.Error(err))
 	}

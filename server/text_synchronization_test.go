@@ -230,11 +230,14 @@ func TestRealRules(t *testing.T) {
 	if diff := cmp.Diff(want(text, rules.All, nil, bctx, false), got); diff != "" {
 		t.Fatalf("diagnostics (-want +got):\n%s", diff)
 	}
-	found := false
+	codes := map[string]diag{}
 	for _, d := range got {
-		found = found || d.Code == analysis.ParseErrorRule && d.Severity == protocol.DiagnosticSeverityError
+		codes[d.Code] = d
 	}
-	if !found {
-		t.Errorf("no ParseError for an unterminated heredoc: %v", got)
+	if d, ok := codes[analysis.ParseErrorRule]; !ok || d.Severity != protocol.DiagnosticSeverityError {
+		t.Errorf("no ParseError error for an unterminated heredoc: %v", got)
+	}
+	if d, ok := codes["MaintainerDeprecated"]; !ok || d.Href == "" || d.Range != "1:0-1:10" {
+		t.Errorf("no MaintainerDeprecated on MAINTAINER, with its documentation link: %v", got)
 	}
 }
