@@ -29,7 +29,8 @@ type document struct {
 	// published, and by close around the final, empty publish.
 	pub sync.Mutex
 
-	failed bool // analysis failed once; only the document's goroutine uses it
+	failed  bool // analysis failed once; only the document's goroutine uses it
+	trimmed bool // memory was returned after the first analysis; only the goroutine uses it
 
 	// Guarded by Server.mu.
 	file    *analysis.File
@@ -46,6 +47,10 @@ type buildContext struct {
 	made    time.Time
 	problem string // the problem reported when it was made
 }
+
+// trimSize is the document size from which the first analysis is followed
+// by returning freed memory to the system.
+const trimSize = 64 << 10
 
 func newDocument(u uri.URI) *document {
 	return &document{uri: u, wake: make(chan struct{}, 1)}
@@ -99,6 +104,13 @@ func (s *Server) diagnose(d *document) {
 		s.mu.Unlock()
 		if current {
 			s.publish(params)
+			if !d.trimmed && len(f.Text) >= trimSize {
+				// Opening a large document leaves much garbage behind
+				// (the whole-file parse); give it back to the system
+				// once, after the diagnostics are out.
+				d.trimmed = true
+				debug.FreeOSMemory()
+			}
 		} else {
 			s.log.Debug("stale diagnostics dropped", zap.String("uri", string(d.uri)), zap.Int32("version", version))
 		}

@@ -57,21 +57,23 @@ func writeRulesText(w io.Writer, all []*analysis.Rule) error {
 }
 
 type jsonRule struct {
-	Name         string `json:"name"`
-	Category     string `json:"category"`
-	Severity     string `json:"severity"`
-	Description  string `json:"description"`
-	URL          string `json:"url"`
-	BuildKit     bool   `json:"buildkit"`
-	Experimental bool   `json:"experimental"`
-	Doc          string `json:"doc"`
+	Name         string   `json:"name"`
+	Category     string   `json:"category"`
+	Severity     string   `json:"severity"`
+	Description  string   `json:"description"`
+	URL          string   `json:"url"`
+	BuildKit     bool     `json:"buildkit"`
+	Experimental bool     `json:"experimental"`
+	Hadolint     []string `json:"hadolint,omitempty"`
+	Doc          string   `json:"doc"`
 }
 
 func writeRulesJSON(w io.Writer, all []*analysis.Rule) error {
 	out := make([]jsonRule, 0, len(all))
 	for _, r := range all {
 		out = append(out, jsonRule{Name: r.Name, Category: string(r.Category), Severity: r.Severity.String(),
-			Description: r.Description, URL: r.URL, BuildKit: r.BuildKit, Experimental: r.Experimental, Doc: r.Doc})
+			Description: r.Description, URL: r.URL, BuildKit: r.BuildKit, Experimental: r.Experimental,
+			Hadolint: r.Hadolint, Doc: r.Doc})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -88,7 +90,8 @@ func rulesMarkdown(all []*analysis.Rule) string {
 	b.WriteString("(`analysis/rules/registry.go`), so it lists exactly what the code has.\n\n")
 	b.WriteString("Turn a rule off for a run with `dockwise check --disable Name`, for a whole Dockerfile with the\n")
 	b.WriteString("parser directive `# check=skip=Name` on its first lines, or for one instruction with a `# check=skip=Name`\n")
-	b.WriteString("comment right above it. Experimental rules run only when enabled (`--enable Name` or\n")
+	b.WriteString("comment right above it (or `# dockwise ignore=Name`; `# dockwise global ignore=Name` anywhere for the file;\n")
+	b.WriteString("`# hadolint ignore=DLxxxx` for the rules that cover a hadolint rule). Experimental rules run only when enabled (`--enable Name` or\n")
 	b.WriteString("`# check=experimental=Name`). Text that does not parse is always reported, as `ParseError` (error).\n\n")
 	b.WriteString("| Rule | Category | Severity | Description |\n| --- | --- | --- | --- |\n")
 	for _, r := range all {
@@ -106,6 +109,9 @@ func rulesMarkdown(all []*analysis.Rule) string {
 		}
 		if r.Experimental {
 			facts = append(facts, "experimental")
+		}
+		if len(r.Hadolint) > 0 {
+			facts = append(facts, "covers hadolint "+strings.Join(r.Hadolint, ", "))
 		}
 		if r.URL != "" {
 			facts = append(facts, fmt.Sprintf("[reference](%s)", r.URL))
