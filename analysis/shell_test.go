@@ -102,3 +102,14 @@ func TestShellScriptCorpus(t *testing.T) {
 		t.Errorf("only %d of %d RUN scripts parsed", parsed, runs)
 	}
 }
+
+// The cached script of an instruction follows it when an edit above moves it.
+func TestShellScriptAfterEdit(t *testing.T) {
+	f := Parse("FROM a\nRUN npm ci && make\n")
+	f.Instructions()[1].ShellScript(nil) // fill the cache
+	nf, _ := f.Edit(7, 7, "ENV A=1\n")
+	s := nf.Instructions()[2].ShellScript(nil)
+	if got := strings.Join(callNames(t, nf, s), " "); got != "npm make" {
+		t.Errorf("commands %q", got)
+	}
+}
