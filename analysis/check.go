@@ -127,6 +127,10 @@ func warm(f *File, rules []*Rule) {
 				for _, in := range f.insts[i:min(i+64, len(f.insts))] {
 					in.plan() // for the semantic model
 					in.computeLocal(rules)
+					if in.Is("run") {
+						in.Commands(nil) // the RUN's shell script and commands
+						in.Mounts()
+					}
 				}
 			}
 		})

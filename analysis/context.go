@@ -1,13 +1,21 @@
 // This file defines BuildContext: the directory a Dockerfile is built from,
-// which files it holds and what its .dockerignore excludes.
+// which files it holds (a cached, one-level scan of the directories rules
+// ask about, with the well-known manifests, lockfiles, secrets and build
+// outputs among them; package.json's fields on demand) and what its
+// .dockerignore excludes.
 package analysis
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/moby/patternmatcher"
@@ -24,9 +32,11 @@ type BuildContext struct {
 	ignorePath string // the ignore file read, "" if none
 	patterns   []string
 
-	mu      sync.Mutex // guards matcher (it compiles lazily) and exists
+	mu      sync.Mutex // guards matcher (it compiles lazily), exists, scans and pkgs
 	matcher *patternmatcher.PatternMatcher
 	exists  map[string]bool
+	scans   map[string]*DirScan
+	pkgs    map[string]pkgResult
 }
 
 // NewBuildContext describes the context dir of the Dockerfile at
@@ -149,4 +159,361 @@ func (bc *BuildContext) Exists(rel string) bool {
 	_, err := os.Stat(filepath.Join(bc.Dir, filepath.FromSlash(rel)))
 	bc.exists[rel] = err == nil
 	return err == nil
+}
+
+// DirEntry is one entry of a context directory.
+type DirEntry struct {
+	Name string
+	Dir  bool // a directory (or a link to one)
+}
+
+// Known is a kind of well-known file or directory a build context may hold.
+type Known uint8
+
+const (
+	KnownPackageJSON    Known = iota // package.json
+	KnownPackageLock                 // package-lock.json
+	KnownNpmShrinkwrap               // npm-shrinkwrap.json
+	KnownYarnLock                    // yarn.lock
+	KnownPnpmLock                    // pnpm-lock.yaml
+	KnownBunLock                     // bun.lockb, bun.lock
+	KnownYarnrc                      // .yarnrc.yml (Yarn berry)
+	KnownGoMod                       // go.mod
+	KnownGoSum                       // go.sum
+	KnownGoWork                      // go.work
+	KnownCargoToml                   // Cargo.toml
+	KnownCargoLock                   // Cargo.lock
+	KnownGemfile                     // Gemfile
+	KnownGemfileLock                 // Gemfile.lock
+	KnownComposerJSON                // composer.json
+	KnownComposerLock                // composer.lock
+	KnownPyproject                   // pyproject.toml
+	KnownPoetryLock                  // poetry.lock
+	KnownUvLock                      // uv.lock
+	KnownPdmLock                     // pdm.lock
+	KnownPipfile                     // Pipfile
+	KnownPipfileLock                 // Pipfile.lock
+	KnownRequirements                // requirements*.txt
+	KnownSetupPy                     // setup.py, setup.cfg
+	KnownPomXML                      // pom.xml
+	KnownMvnw                        // mvnw
+	KnownBuildGradle                 // build.gradle, build.gradle.kts
+	KnownSettingsGradle              // settings.gradle, settings.gradle.kts
+	KnownGradlew                     // gradlew
+	KnownDotnetProject               // *.csproj, *.fsproj, *.vbproj
+	KnownSolution                    // *.sln
+	KnownAngularJSON                 // angular.json
+	KnownTSConfig                    // tsconfig.json
+	KnownGit                         // .git (a directory, or a file in a worktree)
+	KnownEnvFile                     // .env, .env.* (examples and templates excluded)
+	KnownKeyFile                     // *.pem, *.key, *.p12, *.pfx, id_rsa, id_dsa, id_ecdsa, id_ed25519
+	KnownNodeModules                 // node_modules/
+	KnownTarget                      // target/ (Maven, Cargo)
+	KnownPycache                     // __pycache__/
+	KnownVenv                        // .venv/, venv/
+	KnownDist                        // dist/
+	KnownBuildDir                    // build/
+	KnownNextDir                     // .next/
+	KnownGradleDir                   // .gradle/
+	KnownBinDir                      // bin/
+	KnownObjDir                      // obj/
+	numKnown
+)
+
+// knownKind says which names make a Known, and whether it must be a
+// directory (1), a file (0) or either (-1).
+type knownKind struct {
+	patterns []string // path.Match patterns on the entry name
+	dir      int8
+}
+
+var knownKinds = [numKnown]knownKind{
+	KnownPackageJSON:    {[]string{"package.json"}, 0},
+	KnownPackageLock:    {[]string{"package-lock.json"}, 0},
+	KnownNpmShrinkwrap:  {[]string{"npm-shrinkwrap.json"}, 0},
+	KnownYarnLock:       {[]string{"yarn.lock"}, 0},
+	KnownPnpmLock:       {[]string{"pnpm-lock.yaml"}, 0},
+	KnownBunLock:        {[]string{"bun.lockb", "bun.lock"}, 0},
+	KnownYarnrc:         {[]string{".yarnrc.yml"}, 0},
+	KnownGoMod:          {[]string{"go.mod"}, 0},
+	KnownGoSum:          {[]string{"go.sum"}, 0},
+	KnownGoWork:         {[]string{"go.work"}, 0},
+	KnownCargoToml:      {[]string{"Cargo.toml"}, 0},
+	KnownCargoLock:      {[]string{"Cargo.lock"}, 0},
+	KnownGemfile:        {[]string{"Gemfile"}, 0},
+	KnownGemfileLock:    {[]string{"Gemfile.lock"}, 0},
+	KnownComposerJSON:   {[]string{"composer.json"}, 0},
+	KnownComposerLock:   {[]string{"composer.lock"}, 0},
+	KnownPyproject:      {[]string{"pyproject.toml"}, 0},
+	KnownPoetryLock:     {[]string{"poetry.lock"}, 0},
+	KnownUvLock:         {[]string{"uv.lock"}, 0},
+	KnownPdmLock:        {[]string{"pdm.lock"}, 0},
+	KnownPipfile:        {[]string{"Pipfile"}, 0},
+	KnownPipfileLock:    {[]string{"Pipfile.lock"}, 0},
+	KnownRequirements:   {[]string{"requirements*.txt"}, 0},
+	KnownSetupPy:        {[]string{"setup.py", "setup.cfg"}, 0},
+	KnownPomXML:         {[]string{"pom.xml"}, 0},
+	KnownMvnw:           {[]string{"mvnw"}, 0},
+	KnownBuildGradle:    {[]string{"build.gradle", "build.gradle.kts"}, 0},
+	KnownSettingsGradle: {[]string{"settings.gradle", "settings.gradle.kts"}, 0},
+	KnownGradlew:        {[]string{"gradlew"}, 0},
+	KnownDotnetProject:  {[]string{"*.csproj", "*.fsproj", "*.vbproj"}, 0},
+	KnownSolution:       {[]string{"*.sln"}, 0},
+	KnownAngularJSON:    {[]string{"angular.json"}, 0},
+	KnownTSConfig:       {[]string{"tsconfig.json"}, 0},
+	KnownGit:            {[]string{".git"}, -1},
+	KnownEnvFile:        {[]string{".env", ".env.*"}, 0},
+	KnownKeyFile:        {[]string{"*.pem", "*.key", "*.p12", "*.pfx", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"}, 0},
+	KnownNodeModules:    {[]string{"node_modules"}, 1},
+	KnownTarget:         {[]string{"target"}, 1},
+	KnownPycache:        {[]string{"__pycache__"}, 1},
+	KnownVenv:           {[]string{".venv", "venv"}, 1},
+	KnownDist:           {[]string{"dist"}, 1},
+	KnownBuildDir:       {[]string{"build"}, 1},
+	KnownNextDir:        {[]string{".next"}, 1},
+	KnownGradleDir:      {[]string{".gradle"}, 1},
+	KnownBinDir:         {[]string{"bin"}, 1},
+	KnownObjDir:         {[]string{"obj"}, 1},
+}
+
+// envTemplate reports whether an .env.* name is a committed template
+// rather than a file holding secrets.
+func envTemplate(name string) bool {
+	switch strings.TrimPrefix(name, ".env.") {
+	case "example", "sample", "template", "dist", "defaults", "schema":
+		return true
+	}
+	return false
+}
+
+// maxListed bounds how many entries of one directory a scan reads: a
+// context directory with more is read partially (the scan is a hint, never
+// a walk of a huge tree).
+const maxListed = 5000
+
+// DirScan is one level of a context directory: its entries and the
+// well-known files and directories among them. A nil *DirScan is an
+// unknown or unreadable directory: it holds nothing.
+type DirScan struct {
+	Dir     string     // context-relative, "." for the root
+	Entries []DirEntry // sorted by name
+	// Partial is set when the directory had more than maxListed entries.
+	Partial bool
+
+	known [numKnown][]string
+}
+
+// Has reports whether the directory holds a file of kind k.
+func (s *DirScan) Has(k Known) bool { return s != nil && k < numKnown && len(s.known[k]) > 0 }
+
+// Names returns the names of the directory's entries of kind k.
+func (s *DirScan) Names(k Known) []string {
+	if s == nil || k >= numKnown {
+		return nil
+	}
+	return s.known[k]
+}
+
+// Lookup returns the entry named name.
+func (s *DirScan) Lookup(name string) (DirEntry, bool) {
+	if s == nil {
+		return DirEntry{}, false
+	}
+	i, ok := slices.BinarySearchFunc(s.Entries, name, func(e DirEntry, n string) int { return strings.Compare(e.Name, n) })
+	if !ok {
+		return DirEntry{}, false
+	}
+	return s.Entries[i], true
+}
+
+// Scan returns one level of the context directory rel (relative to the
+// context; "" or "." for the root): its entries and the well-known files
+// among them. It reads the directory once and caches the result for the
+// life of the BuildContext; it never descends into subdirectories. It is
+// nil when the context is unknown or rel is not a readable directory
+// inside it.
+func (bc *BuildContext) Scan(rel string) *DirScan {
+	if bc == nil || bc.Dir == "" {
+		return nil
+	}
+	rel = cleanContextPath(rel)
+	if rel == "/" || strings.HasPrefix(rel, "/") {
+		rel = cleanContextPath(strings.TrimLeft(rel, "/"))
+	}
+	if rel == ".." || strings.HasPrefix(rel, "../") {
+		return nil
+	}
+	bc.mu.Lock()
+	s, ok := bc.scans[rel]
+	bc.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = scanDir(filepath.Join(bc.Dir, filepath.FromSlash(rel)), rel)
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if bc.scans == nil {
+		bc.scans = map[string]*DirScan{}
+	}
+	if prev, ok := bc.scans[rel]; ok {
+		return prev // another goroutine scanned it first
+	}
+	bc.scans[rel] = s
+	return s
+}
+
+func scanDir(dir, rel string) *DirScan {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(maxListed + 1)
+	if err != nil && !errors.Is(err, io.EOF) && len(ents) == 0 {
+		return nil
+	}
+	s := &DirScan{Dir: rel}
+	if len(ents) > maxListed {
+		ents, s.Partial = ents[:maxListed], true
+	}
+	s.Entries = make([]DirEntry, 0, len(ents))
+	for _, e := range ents {
+		isDir := e.IsDir()
+		if e.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil {
+				isDir = fi.IsDir()
+			}
+		}
+		s.Entries = append(s.Entries, DirEntry{Name: e.Name(), Dir: isDir})
+	}
+	slices.SortFunc(s.Entries, func(a, b DirEntry) int { return strings.Compare(a.Name, b.Name) })
+	for _, e := range s.Entries {
+		for k := range numKnown {
+			kind := &knownKinds[k]
+			if kind.dir == 1 && !e.Dir || kind.dir == 0 && e.Dir {
+				continue
+			}
+			if k == KnownEnvFile && envTemplate(e.Name) {
+				continue
+			}
+			for _, p := range kind.patterns {
+				if ok, _ := path.Match(p, e.Name); ok {
+					s.known[k] = append(s.known[k], e.Name)
+					break
+				}
+			}
+		}
+	}
+	return s
+}
+
+// PackageJSON is what dockwise reads of a package.json.
+type PackageJSON struct {
+	Name string
+	// PackageManager is the Corepack field, e.g. "pnpm@9.1.0".
+	PackageManager  string
+	Scripts         map[string]string
+	Dependencies    map[string]string
+	DevDependencies map[string]string
+}
+
+// Manager returns the package manager the packageManager field names
+// ("npm", "yarn", "pnpm", "bun"), or "".
+func (p *PackageJSON) Manager() string {
+	if p == nil {
+		return ""
+	}
+	name, _, _ := strings.Cut(p.PackageManager, "@")
+	return strings.TrimSpace(name)
+}
+
+// BuildScript returns the `build` script, or "".
+func (p *PackageJSON) BuildScript() string {
+	if p == nil {
+		return ""
+	}
+	return p.Scripts["build"]
+}
+
+type pkgResult struct {
+	pkg *PackageJSON
+	err error
+}
+
+// maxPackageJSON bounds the size of a package.json dockwise reads.
+const maxPackageJSON = 1 << 20
+
+// PackageJSON reads the package.json in the context directory rel ("." for
+// the root), once; the result is cached for the life of the BuildContext.
+// It returns nil and no error when there is none (or the context is
+// unknown), and an error when the file cannot be read or is not JSON.
+func (bc *BuildContext) PackageJSON(rel string) (*PackageJSON, error) {
+	if bc == nil || bc.Dir == "" {
+		return nil, nil
+	}
+	rel = cleanContextPath(rel)
+	if rel == ".." || strings.HasPrefix(rel, "../") || strings.HasPrefix(rel, "/") {
+		return nil, nil
+	}
+	bc.mu.Lock()
+	r, ok := bc.pkgs[rel]
+	bc.mu.Unlock()
+	if ok {
+		return r.pkg, r.err
+	}
+	r = readPackageJSON(filepath.Join(bc.Dir, filepath.FromSlash(rel), "package.json"))
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if bc.pkgs == nil {
+		bc.pkgs = map[string]pkgResult{}
+	}
+	bc.pkgs[rel] = r
+	return r.pkg, r.err
+}
+
+func readPackageJSON(p string) pkgResult {
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return pkgResult{}
+	}
+	if err != nil {
+		return pkgResult{err: fmt.Errorf("read %s: %w", p, err)}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxPackageJSON+1))
+	if err != nil {
+		return pkgResult{err: fmt.Errorf("read %s: %w", p, err)}
+	}
+	if len(data) > maxPackageJSON {
+		return pkgResult{err: fmt.Errorf("read %s: larger than %d bytes", p, maxPackageJSON)}
+	}
+	// Fields are read one by one, so that one of an unexpected type (a
+	// hand-edited file) loses only that field.
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return pkgResult{err: fmt.Errorf("parse %s: %w", p, err)}
+	}
+	var pkg PackageJSON
+	json.Unmarshal(fields["name"], &pkg.Name)
+	json.Unmarshal(fields["packageManager"], &pkg.PackageManager)
+	pkg.Scripts = stringMap(fields["scripts"])
+	pkg.Dependencies = stringMap(fields["dependencies"])
+	pkg.DevDependencies = stringMap(fields["devDependencies"])
+	return pkgResult{pkg: &pkg}
+}
+
+// stringMap decodes a JSON object's string members, skipping the others.
+func stringMap(raw json.RawMessage) map[string]string {
+	var m map[string]json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			out[k] = s
+		}
+	}
+	return out
 }

@@ -151,7 +151,9 @@ type instSemantics struct {
 	localOnce sync.Once
 	local     []Diagnostic
 
-	shell shellCache // the RUN's script for the default shell; see shell.go
+	shell  shellCache // the RUN's script for the default shell; see shell.go
+	cmds   cmdCache   // the RUN's commands; see commands.go
+	mounts mountCache // the RUN's --mount flags; see run_mounts.go
 
 	// syn and plan are the instruction's word layout and what the
 	// semantic model needs from it; see layout.go and plan.go.

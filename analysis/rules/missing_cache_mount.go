@@ -1,0 +1,123 @@
+// This file defines MissingCacheMount: a package install or module
+// download that runs without a cache mount for the tool's cache.
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dockwise/dockwise/analysis"
+)
+
+// MissingCacheMount looks at the commands of each RUN that download
+// packages or modules (apt-get install, apk add, pip, npm, yarn, pnpm, go,
+// cargo, mvn, gradle, bundle, composer, uv, poetry) and at the RUN's
+// `--mount=type=cache` targets, with cache directories adjusted to the
+// USER's home and to the tools' cache variables.
+var MissingCacheMount = &analysis.Rule{
+	Name:        "MissingCacheMount",
+	Category:    analysis.Cache,
+	Severity:    analysis.SeverityInfo,
+	Description: "A package install or download runs without a cache mount for the tool's cache",
+	URL:         docURL("MissingCacheMount"),
+	Doc: doc(`
+When a layer has to be rebuilt, every package it installs is downloaded again:
+the tool's download cache lives in the layer that is being thrown away.
+BuildKit's cache mounts keep a directory across builds without putting it in
+the image, so a rebuild reuses what earlier builds downloaded, and the cache
+never ships.
+
+Mount the cache directory of the tool the RUN uses: /var/cache/apt and
+/var/lib/apt for apt (with sharing=locked), /var/cache/apk for apk,
+~/.cache/pip for pip, ~/.npm for npm, /usr/local/share/.cache/yarn for
+yarn 1, the pnpm store, /go/pkg/mod and ~/.cache/go-build for go, the cargo
+registry and git directories, ~/.m2 for Maven, ~/.gradle for Gradle, and the
+caches of bundler, composer, uv and poetry. The directories follow the USER
+in effect and the tools' variables (PIP_CACHE_DIR, npm_config_cache,
+GOMODCACHE, GOCACHE, CARGO_HOME, ...). A command that turns its cache off
+(pip --no-cache-dir, apk add --no-cache) is left alone.`, `
+FROM python:3.12-slim
+COPY requirements.txt .
+RUN pip install -r requirements.txt`, `
+FROM python:3.12-slim
+COPY requirements.txt .
+RUN --mount=type=cache,target=/root/.cache/pip \
+    pip install -r requirements.txt`),
+	Run: missingCacheMount,
+}
+
+func missingCacheMount(p *analysis.Pass) {
+	for _, s := range p.File.Semantics().Stages {
+		if s.OS() == "windows" {
+			continue
+		}
+		for _, f := range stageFindings(p.Rule.Name, s, computeMissingCacheMount) {
+			f.report(p, s, "")
+		}
+	}
+}
+
+func computeMissingCacheMount(fs *findingSink) {
+	s := fs.s
+	for in, cmds := range s.Runs() {
+		if len(cmds) == 0 {
+			continue
+		}
+		ms := in.Mounts()
+		user := userAt(s, stageIndex(s, in))
+		env := runEnv{s: s, in: in}
+		seen := map[analysis.Ecosystem]bool{}
+		for i := range cmds {
+			c := &cmds[i]
+			if c.Subst || seen[c.Eco] {
+				continue
+			}
+			tc, ok := cacheOf(c, env, user)
+			if !ok {
+				continue
+			}
+			seen[c.Eco] = true
+			if tc.off || tc.unsure {
+				continue
+			}
+			targets := cacheTargets(ms, c, env, tc.home)
+			var missing []string
+			for _, n := range tc.needs {
+				if !covered(targets, n, tc.home) {
+					missing = append(missing, n.dir)
+				}
+			}
+			if c.Eco == analysis.EcoGo && len(missing) == 1 && len(tc.needs) == 2 && missing[0] == tc.needs[0].dir && tc.needs[0].kws != nil {
+				// go build with its build cache mounted but not the
+				// default module cache: the modules may be vendored.
+				missing = nil
+			}
+			if len(missing) == 0 || len(targets) > 0 && s.Env.Open() {
+				// With an unknown base image, the home and the cache
+				// variables are unknown: a mount elsewhere may be right.
+				continue
+			}
+			fs.add(in, c.Prog.Start, c.SubEnd, missingCacheMessage(tc, missing), "")
+		}
+	}
+}
+
+func missingCacheMessage(tc toolCache, missing []string) string {
+	what := "a cache mount for " + missing[0]
+	if len(missing) > 1 {
+		what = "cache mounts for " + strings.Join(missing[:len(missing)-1], ", ") + " and " + missing[len(missing)-1]
+	}
+	var flags []string
+	for _, d := range missing {
+		if rest, ok := strings.CutPrefix(d, "~"); ok {
+			d = "<home>" + rest // BuildKit does not expand ~
+		}
+		f := "--mount=type=cache,target=" + d
+		if strings.HasPrefix(d, "/var/cache/apt") || strings.HasPrefix(d, "/var/lib/apt") {
+			f += ",sharing=locked"
+		}
+		flags = append(flags, f)
+	}
+	return fmt.Sprintf("%s runs without %s, so every rebuild of this layer downloads again; add `%s` to the RUN",
+		tc.tool, what, strings.Join(flags, " "))
+}

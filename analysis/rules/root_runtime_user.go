@@ -1,0 +1,143 @@
+// This file defines RootRuntimeUser: the image the Dockerfile produces
+// runs its process as root.
+package rules
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/dockwise/dockwise/analysis"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+// RootRuntimeUser judges the final stage only, through the stages it is
+// built FROM: a USER in a builder stage does not change who runs the
+// container.
+var RootRuntimeUser = &analysis.Rule{
+	Name:        "RootRuntimeUser",
+	Category:    analysis.Security,
+	Severity:    analysis.SeverityWarning,
+	Description: "The final stage runs as root",
+	URL:         docURL("RootRuntimeUser"),
+	Hadolint:    []string{"DL3002"},
+	Doc: doc(`
+A container runs as the last USER of the stage it is built from, and as the
+base image's user when there is none; for almost every base image that is
+root. A process running as root inside the container turns any vulnerability
+of the application into root access to the container's files, and into a
+much shorter path out of the container. Only the final stage matters: a USER
+in a build stage does not change who runs the image.
+
+Switch to an unprivileged user once the steps that need root are done. Many
+images provide one (node images have "node", .NET 8 images have "app");
+others need one created. Images that already run as a non-root user
+(gcr.io/distroless/*:nonroot, Chainguard images, nginxinc/nginx-unprivileged)
+need nothing.`, `
+FROM golang:1.23 AS build
+RUN useradd builder
+USER builder
+RUN go build -o /tmp/app .
+
+FROM node:20-slim
+COPY --from=build /tmp/app /usr/local/bin/app
+CMD ["app"]`, `
+FROM golang:1.23 AS build
+RUN go build -o /tmp/app .
+
+FROM node:20-slim
+COPY --from=build /tmp/app /usr/local/bin/app
+USER node
+CMD ["app"]`),
+	Run: rootRuntimeUser,
+}
+
+func rootRuntimeUser(p *analysis.Pass) {
+	m := p.File.Semantics()
+	final := m.Final()
+	if final == nil || final.OS() == "windows" {
+		return
+	}
+	im := final.Image()
+	if im.Windows {
+		return
+	}
+	// The USER that wins is the last one of the chain of stages.
+	var last *analysis.Arg
+	for _, s := range final.Chain() {
+		for a := range s.ArgsOf(analysis.RoleUser) {
+			if last == nil || a.Start > last.Start {
+				a := a
+				last = &a
+			}
+		}
+	}
+	if last != nil {
+		if last.Value.Known && analysis.IsRootUser(last.Value.S) && !dropsPrivileges(final) {
+			p.Report(analysis.Diagnostic{Start: last.Start, End: last.End, Instruction: last.Instruction,
+				Message: fmt.Sprintf("the final stage runs as root because its last USER is %q: %s", last.Value.S, switchUser(im))})
+		}
+		return
+	}
+	if !im.RootByDefault() || dropsPrivileges(final) {
+		return
+	}
+	if im.Scratch() && !runsCommand(final) {
+		return // an image of files (for --output or COPY --from), not a container
+	}
+	s, e := baseRange(final)
+	p.Report(analysis.Diagnostic{Start: s, End: e, Instruction: final.From,
+		Message: fmt.Sprintf("the final stage runs as root: %s runs as root by default and no USER changes that; %s", imageName(im), switchUser(im))})
+}
+
+// switchUser says how to run the image as a non-root user.
+func switchUser(im analysis.BaseImage) string {
+	switch {
+	case im.RuntimeUser == "app" && im.Family == analysis.FamilyDotnet:
+		return "add `USER $APP_UID` (the image's non-root \"app\" user) after the steps that need root"
+	case im.RuntimeUser != "":
+		return fmt.Sprintf("add `USER %s` (the image's non-root user) after the steps that need root", im.RuntimeUser)
+	case im.Family == analysis.FamilyDistroless:
+		return "use the image's :nonroot tag or add `USER nonroot`"
+	case im.Family == analysis.FamilyNginx:
+		return "use nginxinc/nginx-unprivileged or add a non-root USER"
+	case im.Scratch():
+		return "add a numeric non-root USER such as `USER 65534`"
+	}
+	return "create an unprivileged user and switch to it with USER after the steps that need root"
+}
+
+// dropsPrivileges reports whether the stage's ENTRYPOINT or CMD starts
+// the program through a tool that switches to another user (gosu,
+// su-exec, setpriv, ...), or the stage installs gosu or su-exec for its
+// entrypoint script: the container starts as root by design.
+func dropsPrivileges(s *analysis.Stage) bool {
+	for _, t := range s.Chain() {
+		if factsOf(t).privDrop {
+			return true
+		}
+		for _, in := range t.Instructions {
+			var args []string
+			switch c := in.Command().(type) {
+			case *instructions.EntrypointCommand:
+				args = c.CmdLine
+			case *instructions.CmdCommand:
+				args = c.CmdLine
+			default:
+				continue
+			}
+			if len(args) == 0 {
+				continue
+			}
+			prog := args[0]
+			if f := strings.Fields(prog); len(f) > 0 {
+				prog = f[0] // a shell form's command line
+			}
+			switch path.Base(prog) {
+			case "gosu", "su-exec", "setpriv", "runuser", "s6-setuidgid", "chpst", "setuidgid":
+				return true
+			}
+		}
+	}
+	return false
+}
