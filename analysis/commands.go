@@ -799,6 +799,12 @@ func (w *walker) call(x *syntax.CallExpr, redirs []*syntax.Redirect, st *shState
 			args = args[j+1:]
 		}
 	}
+	// php composer.phar install: the PHAR is the program.
+	if name == "php" && len(args) > 0 && args[0].Literal && strings.HasSuffix(args[0].Text, ".phar") {
+		prog = args[0]
+		name = strings.TrimSuffix(programName(prog), ".phar")
+		args = args[1:]
+	}
 
 	if fn, ok := w.funcs[name]; ok && prog.Literal && w.calls < maxCalls {
 		w.calls++

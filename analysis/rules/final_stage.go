@@ -89,3 +89,15 @@ func runsCommand(s *analysis.Stage) bool {
 	}
 	return false
 }
+
+// isDevStage reports whether a final stage is named as a development
+// environment (`dev`, `devcontainer`, `dev-envs`, ...): such a target is
+// meant to carry tools and often root, so the runtime-image rules leave it
+// alone.
+func isDevStage(s *analysis.Stage) bool {
+	switch s.Name {
+	case "dev", "devel", "develop", "development", "devenv", "dev-env", "dev-envs", "devcontainer", "dev-container":
+		return true
+	}
+	return false
+}

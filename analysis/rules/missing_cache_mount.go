@@ -52,6 +52,11 @@ func missingCacheMount(p *analysis.Pass) {
 			continue
 		}
 		for _, f := range stageFindings(p.Rule.Name, s, computeMissingCacheMount) {
+			if f.aux == aptAux && aptCleansDownloads(s.Image()) && !parentsKeepDownloads(s) && !stageKeepsDownloadsBefore(s, f.k) {
+				// Following the advice alone would give an empty cache:
+				// say what else the mount needs on this base.
+				f.msg += "; on " + imageName(s.Image()) + " also delete /etc/apt/apt.conf.d/docker-clean first, which empties the apt cache after every install"
+			}
 			f.report(p, s, "")
 		}
 	}
@@ -97,7 +102,11 @@ func computeMissingCacheMount(fs *findingSink) {
 				// variables are unknown: a mount elsewhere may be right.
 				continue
 			}
-			fs.add(in, c.Prog.Start, c.SubEnd, missingCacheMessage(tc, missing), "")
+			aux := ""
+			if c.Eco == analysis.EcoApt {
+				aux = aptAux
+			}
+			fs.add(in, c.Prog.Start, c.SubEnd, missingCacheMessage(tc, missing), aux)
 		}
 	}
 }
@@ -118,6 +127,38 @@ func missingCacheMessage(tc toolCache, missing []string) string {
 		}
 		flags = append(flags, f)
 	}
-	return fmt.Sprintf("%s runs without %s, so every rebuild of this layer downloads again; add `%s` to the RUN",
-		tc.tool, what, strings.Join(flags, " "))
+	again := "downloads again"
+	if compileOnly(missing) {
+		again = "compiles again"
+	}
+	return fmt.Sprintf("%s runs without %s, so every rebuild of this layer %s; add `%s` to the RUN",
+		tc.tool, what, again, strings.Join(flags, " "))
+}
+
+// compileOnly reports whether the missing caches only hold compiler output
+// (Go's build cache), not downloads.
+func compileOnly(missing []string) bool {
+	for _, d := range missing {
+		if !strings.HasSuffix(d, "go-build") && !strings.Contains(d, "GOCACHE") {
+			return false
+		}
+	}
+	return true
+}
+
+// aptAux marks apt findings, whose message depends on the base image.
+const aptAux = "apt"
+
+// stageKeepsDownloadsBefore reports whether one of the first k instructions
+// after the stage's FROM turns off docker-clean.
+func stageKeepsDownloadsBefore(s *analysis.Stage, k int) bool {
+	for i, in := range s.Instructions {
+		if i >= k {
+			break
+		}
+		if in.Is("run") && keepsDownloads(in) {
+			return true
+		}
+	}
+	return false
 }

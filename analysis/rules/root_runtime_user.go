@@ -55,7 +55,7 @@ CMD ["app"]`),
 func rootRuntimeUser(p *analysis.Pass) {
 	m := p.File.Semantics()
 	final := m.Final()
-	if final == nil || final.OS() == "windows" {
+	if final == nil || final.OS() == "windows" || isDevStage(final) {
 		return
 	}
 	im := final.Image()

@@ -46,7 +46,7 @@ CMD ["node", "server.js"]`),
 
 func runtimeBaseNotMinimal(p *analysis.Pass) {
 	final := p.File.Semantics().Final()
-	if final == nil {
+	if final == nil || isDevStage(final) {
 		return
 	}
 	im := final.Image()

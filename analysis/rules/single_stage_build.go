@@ -43,7 +43,7 @@ CMD ["/app"]`),
 
 func singleStageBuild(p *analysis.Pass) {
 	final := p.File.Semantics().Final()
-	if final == nil {
+	if final == nil || isDevStage(final) {
 		return
 	}
 	im := final.Image()

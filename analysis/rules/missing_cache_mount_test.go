@@ -1,0 +1,41 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dockwise/dockwise/analysis"
+)
+
+// MissingCacheMount's advice must be enough on its own: on Debian-based
+// images, whose docker-clean empties the apt cache, it also says to delete
+// docker-clean, unless the Dockerfile already does. Go's build cache holds
+// compiler output, not downloads, and the message says so.
+func TestMissingCacheMountAdvice(t *testing.T) {
+	tests := []struct {
+		name, dockerfile string
+		want, notWant    string
+	}{
+		{"debian", "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n", "docker-clean", ""},
+		{"ubuntu removed before", "FROM ubuntu:24.04\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN apt-get update && apt-get install -y curl\n", "downloads again", "docker-clean"},
+		{"parent removed it", "FROM debian:bookworm AS base\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nFROM base\nRUN apt-get update && apt-get install -y curl\n", "downloads again", "docker-clean"},
+		{"go build cache only", "FROM golang:1.23\nRUN --mount=type=cache,target=/go/pkg/mod go build ./...\n", "compiles again", "downloads"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := analysis.Parse(tt.dockerfile)
+			var msgs []string
+			for _, d := range analysis.Check(f, []*analysis.Rule{MissingCacheMount}, analysis.Options{}) {
+				if d.Rule == MissingCacheMount.Name {
+					msgs = append(msgs, d.Message)
+				}
+			}
+			if len(msgs) != 1 {
+				t.Fatalf("got %d findings: %q", len(msgs), msgs)
+			}
+			if !strings.Contains(msgs[0], tt.want) || tt.notWant != "" && strings.Contains(msgs[0], tt.notWant) {
+				t.Errorf("message %q: want %q, not %q", msgs[0], tt.want, tt.notWant)
+			}
+		})
+	}
+}
