@@ -223,9 +223,15 @@ func sanitize(src string, escape rune) string {
 	return string(b)
 }
 
+// shellParsers reuses shell parsers, whose buffers are costly to allocate
+// for every RUN of a large file.
+var shellParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
+
 func parseScript(src string, base int, heredoc bool) *ShellScript {
 	s := &ShellScript{Src: src, Base: base, Heredoc: heredoc}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	p := shellParsers.Get().(*syntax.Parser)
+	f, err := p.Parse(strings.NewReader(src), "")
+	shellParsers.Put(p)
 	if err != nil {
 		s.Err = err
 		return s

@@ -82,7 +82,19 @@ func (s *Server) diagnose(d *document) {
 		s.mu.Unlock()
 
 		bctx := s.buildContext(d, cfg)
+		first := !d.trimmed && len(f.Text) >= trimSize
+		var gcPercent int
+		if first {
+			// The first analysis of a large document allocates tens of
+			// megabytes that die at once; collecting while the heap is
+			// still small would cost more than the analysis. The memory
+			// goes back to the system right after the publish.
+			gcPercent = debug.SetGCPercent(400)
+		}
 		diags, err := s.check(f, cfg, bctx)
+		if first {
+			debug.SetGCPercent(gcPercent)
+		}
 		if err != nil {
 			s.log.Error("analysis failed", zap.String("uri", string(d.uri)), zap.Int32("version", version), zap.Error(err))
 			if !d.failed {
@@ -104,10 +116,7 @@ func (s *Server) diagnose(d *document) {
 		s.mu.Unlock()
 		if current {
 			s.publish(params)
-			if !d.trimmed && len(f.Text) >= trimSize {
-				// Opening a large document leaves much garbage behind
-				// (the whole-file parse); give it back to the system
-				// once, after the diagnostics are out.
+			if first {
 				d.trimmed = true
 				debug.FreeOSMemory()
 			}
