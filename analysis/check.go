@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -142,12 +143,12 @@ func warm(f *File, rules []*Rule) {
 // for in, computing them once per chunk. They are cached with offsets
 // relative to the chunk, so they survive edits elsewhere.
 func (in *Instruction) localDiagnostics(rules []*Rule) []Diagnostic {
-	s := in.computeLocal(rules)
-	if len(s.local) == 0 {
+	local := in.computeLocal(rules)
+	if len(local) == 0 {
 		return nil
 	}
-	out := make([]Diagnostic, len(s.local))
-	for i, d := range s.local {
+	out := make([]Diagnostic, len(local))
+	for i, d := range local {
 		d.Start += in.ref.off
 		d.End += in.ref.off
 		d.Instruction = in
@@ -156,25 +157,46 @@ func (in *Instruction) localDiagnostics(rules []*Rule) []Diagnostic {
 	return out
 }
 
-// computeLocal runs the instruction-local rules once per chunk.
-func (in *Instruction) computeLocal(rules []*Rule) *instSemantics {
+// ruleSet identifies a slice of rules, so that the per-chunk cache serves
+// only the rule set it was computed for (in practice rules.All).
+type ruleSet struct {
+	first **Rule
+	n     int
+}
+
+func ruleSetOf(rules []*Rule) ruleSet { return ruleSet{unsafe.SliceData(rules), len(rules)} }
+
+// computeLocal runs the instruction-local rules, once per chunk for the
+// first rule set it is asked for, and returns their diagnostics with
+// offsets relative to the chunk.
+func (in *Instruction) computeLocal(rules []*Rule) []Diagnostic {
 	s := in.sem()
 	s.localOnce.Do(func() {
-		base := in.ref.off
-		for _, r := range rules {
-			if r.Check == nil {
-				continue
-			}
-			p := &Pass{File: in.file, Rule: r, report: func(d Diagnostic) {
-				d.Start -= base
-				d.End -= base
-				d.Instruction = nil
-				s.local = append(s.local, d)
-			}}
-			runSafely(p, func() { r.Check(p, in) })
-		}
+		s.localSet = ruleSetOf(rules)
+		s.local = in.runLocal(rules)
 	})
-	return s
+	if s.localSet == ruleSetOf(rules) {
+		return s.local
+	}
+	return in.runLocal(rules)
+}
+
+func (in *Instruction) runLocal(rules []*Rule) []Diagnostic {
+	var out []Diagnostic
+	base := in.ref.off
+	for _, r := range rules {
+		if r.Check == nil {
+			continue
+		}
+		p := &Pass{File: in.file, Rule: r, report: func(d Diagnostic) {
+			d.Start -= base
+			d.End -= base
+			d.Instruction = nil
+			out = append(out, d)
+		}}
+		runSafely(p, func() { r.Check(p, in) })
+	}
+	return out
 }
 
 // runSafely runs a rule; a rule that panics reports the panic as a

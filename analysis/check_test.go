@@ -96,3 +96,15 @@ func TestCheckLocalCacheAfterEdit(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// The per-instruction cache serves the rule set it was computed for; a
+// check with other rules is not answered from it.
+func TestCheckLocalCacheRuleSets(t *testing.T) {
+	f := Parse("FROM a\nRUN x\n")
+	if got := summary(f, Check(f, nil, Options{})); got != "" {
+		t.Errorf("no rules: got %q", got)
+	}
+	if got, want := summary(f, Check(f, testRules(), Options{})), "2:EveryRun:warning"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -149,6 +149,7 @@ type instSemantics struct {
 	// local caches the diagnostics of instruction-local rules, with
 	// offsets relative to the instruction's chunk; see check.go.
 	localOnce sync.Once
+	localSet  ruleSet
 	local     []Diagnostic
 
 	shell  shellCache // the RUN's script for the default shell; see shell.go
