@@ -387,25 +387,71 @@ func scanDir(dir, rel string) *DirScan {
 		s.Entries = append(s.Entries, DirEntry{Name: e.Name(), Dir: isDir})
 	}
 	slices.SortFunc(s.Entries, func(a, b DirEntry) int { return strings.Compare(a.Name, b.Name) })
+	exact, globs := knownMatchers()
 	for _, e := range s.Entries {
-		for k := range numKnown {
+		matched := [numKnown]bool{}
+		match := func(k Known) {
 			kind := &knownKinds[k]
-			if kind.dir == 1 && !e.Dir || kind.dir == 0 && e.Dir {
-				continue
+			if matched[k] || kind.dir == 1 && !e.Dir || kind.dir == 0 && e.Dir {
+				return
 			}
 			if k == KnownEnvFile && envTemplate(e.Name) {
-				continue
+				return
 			}
-			for _, p := range kind.patterns {
-				if ok, _ := path.Match(p, e.Name); ok {
-					s.known[k] = append(s.known[k], e.Name)
-					break
-				}
+			matched[k] = true
+			s.known[k] = append(s.known[k], e.Name)
+		}
+		for _, k := range exact[e.Name] {
+			match(k)
+		}
+		for _, g := range globs {
+			if g.matches(e.Name) {
+				match(g.kind)
 			}
 		}
 	}
 	return s
 }
+
+type knownGlob struct {
+	kind    Known
+	pattern string
+	// prefix and suffix split a pattern with a single '*' and no other
+	// metacharacter, the common case, matched without path.Match.
+	prefix, suffix string
+	simple         bool
+}
+
+func (g *knownGlob) matches(name string) bool {
+	if g.simple {
+		return len(name) >= len(g.prefix)+len(g.suffix) && strings.HasPrefix(name, g.prefix) && strings.HasSuffix(name, g.suffix)
+	}
+	ok, _ := path.Match(g.pattern, name)
+	return ok
+}
+
+// knownMatchers splits the patterns of knownKinds into exact names, looked
+// up in a map, and the few globs: a context directory may list thousands of
+// entries.
+var knownMatchers = sync.OnceValues(func() (map[string][]Known, []knownGlob) {
+	exact := map[string][]Known{}
+	var globs []knownGlob
+	for k := range numKnown {
+		for _, p := range knownKinds[k].patterns {
+			if strings.ContainsAny(p, "*?[\\") {
+				g := knownGlob{kind: Known(k), pattern: p}
+				if strings.Count(p, "*") == 1 && !strings.ContainsAny(p, "?[\\") {
+					g.prefix, g.suffix, _ = strings.Cut(p, "*")
+					g.simple = true
+				}
+				globs = append(globs, g)
+			} else {
+				exact[p] = append(exact[p], Known(k))
+			}
+		}
+	}
+	return exact, globs
+})
 
 // PackageJSON is what dockwise reads of a package.json.
 type PackageJSON struct {

@@ -5,6 +5,7 @@ package analysis
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -162,5 +163,20 @@ func TestPackageJSON(t *testing.T) {
 	var nilCtx *BuildContext
 	if p, err := nilCtx.PackageJSON("."); p != nil || err != nil {
 		t.Error("nil context")
+	}
+}
+
+// The fast matcher of the known-file globs agrees with path.Match.
+func TestKnownGlobsMatchLikePathMatch(t *testing.T) {
+	_, globs := knownMatchers()
+	names := []string{"requirements.txt", "requirements-dev.txt", "requirements", "x.csproj", ".csproj", "a.pem", "pem",
+		".env.local", ".env", "id_rsa.pub", "app.sln", "app.sln.bak", "dir.key", "owner__repo__Dockerfile", ""}
+	for _, g := range globs {
+		for _, n := range names {
+			want, _ := path.Match(g.pattern, n)
+			if got := g.matches(n); got != want {
+				t.Errorf("%q against %q: %v, path.Match says %v", g.pattern, n, got, want)
+			}
+		}
 	}
 }
