@@ -36,6 +36,7 @@ func main() {
 	flag.IntVar(&opts.edits, "edits", 50, "number of one-character edits")
 	flag.DurationVar(&opts.timeout, "timeout", 30*time.Second, "limit for each step (initialize, each diagnostics wait, shutdown)")
 	flag.DurationVar(&opts.pause, "pause", 100*time.Millisecond, "pause after each edit's diagnostics before the next edit (late publishes are dropped)")
+	flag.DurationVar(&opts.settle, "settle", 0, "wait this long after the open's and the last edit's diagnostics before reading resident memory (steady state)")
 	flag.StringVar(&opts.name, "name", "", "label for the server in the output (default: the command's base name)")
 	flag.StringVar(&opts.stderr, "stderr", "", "file to write the server's stderr to (default: discarded, last lines shown on failure)")
 	flag.BoolVar(&opts.json, "json", false, "write the result as JSON")
@@ -88,6 +89,7 @@ type options struct {
 	edits   int
 	timeout time.Duration
 	pause   time.Duration
+	settle  time.Duration
 	name    string
 	stderr  string
 	json    bool
@@ -304,6 +306,7 @@ func run(opts options) (res result, err error) {
 		return p.Version == nil || *p.Version >= version
 	})
 	cancel()
+	time.Sleep(opts.settle)
 	if m, merr := sampleMemory(cmd.Process.Pid); merr == nil {
 		res.MemAfterOpen = &m
 	}
@@ -355,6 +358,7 @@ func run(opts options) (res result, err error) {
 	}
 	summarize(&res.Edits)
 	if res.Edits.Completed > 0 {
+		time.Sleep(opts.settle)
 		if m, merr := sampleMemory(cmd.Process.Pid); merr == nil {
 			res.MemAfterEdits = &m
 		}
