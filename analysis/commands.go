@@ -229,21 +229,13 @@ func (c *Command) Operands() []Word {
 }
 
 func (c *Command) operandsFrom(first int) []Word {
-	var out []Word
-	dashdash := false
-	for i := first; i < len(c.Args); i++ {
-		a := c.Args[i]
-		if !dashdash && a.Literal && a.Text == "--" {
-			dashdash = true
-			continue
-		}
-		if !dashdash && len(a.Text) > 1 && a.Text[0] == '-' {
-			if !strings.Contains(a.Text, "=") && takesValue(c.valueFlags, a.Text) {
-				i++
-			}
-			continue
-		}
-		out = append(out, a)
+	idx := c.operandIdx(first)
+	if len(idx) == 0 {
+		return nil
+	}
+	out := make([]Word, len(idx))
+	for j, i := range idx {
+		out[j] = c.Args[i]
 	}
 	return out
 }
