@@ -83,18 +83,7 @@ func (s *Server) diagnose(d *document) {
 
 		bctx := s.buildContext(d, cfg)
 		first := !d.trimmed && len(f.Text) >= trimSize
-		var gcPercent int
-		if first {
-			// The first analysis of a large document allocates tens of
-			// megabytes that die at once; collecting while the heap is
-			// still small would cost more than the analysis. The memory
-			// goes back to the system right after the publish.
-			gcPercent = debug.SetGCPercent(400)
-		}
-		diags, err := s.check(f, cfg, bctx)
-		if first {
-			debug.SetGCPercent(gcPercent)
-		}
+		diags, err := s.checkFirst(first, f, cfg, bctx)
 		if err != nil {
 			s.log.Error("analysis failed", zap.String("uri", string(d.uri)), zap.Int32("version", version), zap.Error(err))
 			if !d.failed {
@@ -128,6 +117,45 @@ func (s *Server) diagnose(d *document) {
 }
 
 // check runs the analysis, turning a panic into an error.
+// checkFirst is check, with garbage collection off when first is set: the
+// first analysis of a large document allocates tens of megabytes that die
+// together, and collecting while the heap is still small costs more than
+// the analysis itself (about a quarter of the open). The memory goes back to
+// the system right after the publish.
+func (s *Server) checkFirst(first bool, f *analysis.File, cfg *config, bctx *analysis.BuildContext) ([]analysis.Diagnostic, error) {
+	if first {
+		gcPause()
+		defer gcResume()
+	}
+	return s.check(f, cfg, bctx)
+}
+
+// gcPaused counts the analyses that run with collection off; the first
+// turns it off and the last restores the setting it found, so concurrent
+// opens cannot leave it off.
+var gcPaused struct {
+	sync.Mutex
+	n       int
+	percent int
+}
+
+func gcPause() {
+	gcPaused.Lock()
+	defer gcPaused.Unlock()
+	if gcPaused.n == 0 {
+		gcPaused.percent = debug.SetGCPercent(-1)
+	}
+	gcPaused.n++
+}
+
+func gcResume() {
+	gcPaused.Lock()
+	defer gcPaused.Unlock()
+	if gcPaused.n--; gcPaused.n == 0 {
+		debug.SetGCPercent(gcPaused.percent)
+	}
+}
+
 func (s *Server) check(f *analysis.File, cfg *config, bctx *analysis.BuildContext) (diags []analysis.Diagnostic, err error) {
 	defer func() {
 		if r := recover(); r != nil {
