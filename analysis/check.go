@@ -323,7 +323,8 @@ func (s ignoreSet) addIgnoreComment(comment, kind string) ignoreSet {
 		if s == nil {
 			s = ignoreSet{}
 		}
-		for _, name := range strings.Split(strings.Fields(rest + " ")[0], ",") {
+		list, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		for _, name := range strings.Split(list, ",") {
 			if name = strings.TrimSpace(name); name != "" {
 				s[name] = true
 			}

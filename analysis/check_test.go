@@ -60,6 +60,7 @@ func TestCheckSuppression(t *testing.T) {
 		{"hadolint ignore", "FROM a\n# hadolint ignore=DL3000,DL9999\nRUN x\nRUN z\n", nil, "4:EveryRun:warning"},
 		{"global ignore at the end", "FROM a\nRUN x\nCMD y\n# dockwise global ignore=Ours\n", nil, "2:EveryRun:warning"},
 		{"hadolint global ignore", "FROM a\n# hadolint global ignore=DL9999\nRUN x\nCMD y\n", nil, "4:Ours:warning"},
+		{"empty ignore lists", "FROM a\n# dockwise ignore=\n# hadolint global ignore=  \nRUN x\n", nil, "4:EveryRun:warning"},
 		{"not a comment", "FROM a\nRUN echo dockwise global ignore=Ours\nCMD y\n", nil, "2:EveryRun:warning 3:Ours:warning"},
 		{"config off and severity", "FROM a\nRUN x\nCMD y\n", &Config{Disabled: map[string]bool{"Ours": true}, Severity: map[string]Severity{"EveryRun": SeverityHint}}, "2:EveryRun:hint"},
 		{"config enables experimental", "FROM a\nRUN x\n", &Config{Enabled: map[string]bool{"Exp": true}}, "2:EveryRun:warning 2:Exp:info"},

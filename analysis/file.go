@@ -6,7 +6,6 @@ package analysis
 import (
 	"bytes"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -127,17 +126,20 @@ func (f *File) Edit(start, end int, text string) (nf *File, clamped bool) {
 	if k < 0 {
 		k = 0
 	}
+	directives := f.Directives
 	if k == 0 {
-		// The first chunk holds the parser directives: an edit that
-		// changes them (the escape token above all) changes how every
-		// line parses. Otherwise the window below starts at the top and
-		// parses the directives again itself.
+		// The first chunk holds the parser directives. Only the escape
+		// token changes how the other instructions parse: when it
+		// changes, every line must be parsed again. Otherwise the window
+		// below starts at the top and parses the directives again
+		// itself (`# syntax=` and `# check=` are read from Directives).
 		ds, esc := directivesOf(newText)
-		if esc != f.Escape || !slices.Equal(ds, f.Directives) {
+		if esc != f.Escape {
 			return Parse(newText), clamped
 		}
+		directives = ds
 	}
-	nf = &File{Text: newText, starts: editStarts(f.starts, newText, start, end, text), Escape: f.Escape, Directives: f.Directives}
+	nf = &File{Text: newText, starts: editStarts(f.starts, newText, start, end, text), Escape: f.Escape, Directives: directives}
 	deltaBytes := len(text) - (end - start)
 	deltaLines := strings.Count(text, "\n") - strings.Count(f.Text[start:end], "\n")
 	endLine := f.lineOf(end) // old line holding the edit's end

@@ -26,6 +26,13 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 		if d := w.DidChangeConfiguration; d != nil {
 			caps.dynamicConfigChange = d.DynamicRegistration != nil && *d.DynamicRegistration
 		}
+		if e := w.WorkspaceEdit; e != nil {
+			caps.documentChanges = e.DocumentChanges != nil && *e.DocumentChanges
+			caps.createFiles = caps.documentChanges && slices.Contains(e.ResourceOperations, protocol.ResourceOperationKindCreate)
+		}
+	}
+	if td := params.Capabilities.TextDocument; td != nil && td.CodeAction != nil {
+		caps.codeActionLiterals = td.CodeAction.CodeActionLiteralSupport.CodeActionKind.ValueSet != nil
 	}
 	var folders []string
 	if fs, ok := params.WorkspaceFolders.Get(); ok {
@@ -56,10 +63,17 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 
 	change := protocol.TextDocumentSyncKindIncremental
 	openClose := true
+	var codeActions protocol.CodeActionProvider
+	if caps.codeActionLiterals {
+		// Every action's edit is computed, and verified, before it is
+		// offered: there is nothing to resolve later.
+		codeActions = &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds}
+	}
 	return &protocol.InitializeResult{
 		Capabilities: protocol.ServerCapabilities{
-			PositionEncoding: enc,
-			TextDocumentSync: &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
+			PositionEncoding:   enc,
+			TextDocumentSync:   &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
+			CodeActionProvider: codeActions,
 		},
 		ServerInfo: protocol.ServerInfo{Name: "dockwise", Version: protocol.NewOptional(s.version)},
 	}, nil

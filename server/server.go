@@ -81,6 +81,9 @@ const (
 type clientCaps struct {
 	configuration       bool // workspace/configuration requests
 	dynamicConfigChange bool // dynamic registration of workspace/didChangeConfiguration
+	codeActionLiterals  bool // CodeAction results (not only Commands) from textDocument/codeAction
+	documentChanges     bool // versioned documentChanges in a WorkspaceEdit
+	createFiles         bool // CreateFile operations in a WorkspaceEdit
 }
 
 // New returns a server.

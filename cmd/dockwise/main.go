@@ -1,5 +1,5 @@
 // This file defines the dockwise command: main and run, which dispatches to
-// the subcommands (serve, check, rules, version, help). run takes its
+// the subcommands (check, fix, serve, rules, version, help). run takes its
 // arguments and streams as parameters so that tests drive the CLI in-process.
 package main
 
@@ -33,6 +33,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"check", "lint Dockerfiles and report the findings", runCheck},
+		{"fix", "apply the verified fixes to Dockerfiles", runFix},
 		{"serve", "run the language server (LSP over stdio)", runServe},
 		{"rules", "list the rules", runRules},
 		{"version", "print the versions of dockwise, its Dockerfile parser and Go", runVersion},
@@ -90,8 +91,9 @@ Commands:
 	fmt.Fprint(w, `
 Run "dockwise help <command>" for the flags of a command.
 
-Exit codes: 0 nothing reached the fail level, 1 a finding reached it,
-2 bad usage or a file that could not be read.
+Exit codes: 0 nothing reached the fail level (fix: nothing left unfixed),
+1 a finding reached it (fix: a finding could not be fixed), 2 bad usage or
+a file that could not be read or written.
 `)
 }
 

@@ -1,0 +1,204 @@
+// This file defines textDocument/codeAction: the quick fixes and
+// suppressions of the diagnostics in the request's context, and
+// source.fixAll.dockwise. Package codeactions computes and verifies the
+// actions; this handler finds the document, maps the client's diagnostics
+// to the engine's, and converts the actions to LSP edits.
+//
+// Every edit is computed (and verified) before it is offered, so the
+// server does not resolve actions lazily (no codeAction/resolve). Fix all
+// is computed when the client asks for source actions, or for every
+// action when the user invoked the request; not for the automatic requests
+// editors send as the cursor moves, which must stay cheap.
+package server
+
+import (
+	"context"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+	"go.uber.org/zap"
+
+	"github.com/dockwise/dockwise/analysis"
+	"github.com/dockwise/dockwise/codeactions"
+)
+
+// codeActionKinds are the kinds of action the server offers.
+var codeActionKinds = []protocol.CodeActionKind{
+	protocol.CodeActionKindQuickFix,
+	protocol.CodeActionKindRefactorRewrite,
+	protocol.CodeActionKind(codeactions.SourceFixAll),
+}
+
+// CodeAction answers textDocument/codeAction.
+func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
+	u := params.TextDocument.URI
+	log := s.log.With(zap.String("method", protocol.MethodTextDocumentCodeAction), zap.String("uri", string(u)))
+	s.mu.Lock()
+	d := s.docs[u]
+	var f *analysis.File
+	var version int32
+	if d != nil {
+		f, version = d.file, d.version
+	}
+	cfg, m, caps := s.config, s.mapper, s.caps
+	s.mu.Unlock()
+	if d == nil {
+		log.Debug("code actions for a document that is not open")
+		return nil, nil
+	}
+	if !caps.codeActionLiterals {
+		return nil, nil // the client takes Commands only, and there are none
+	}
+	only := params.Context.Only
+	quickFixes := kindWanted(only, codeactions.QuickFix)
+	fixAll := kindWanted(only, codeactions.SourceFixAll) &&
+		(len(only) > 0 || params.Context.TriggerKind != protocol.CodeActionTriggerKindAutomatic)
+	if !quickFixes && !fixAll {
+		return nil, nil
+	}
+
+	in := codeactions.NewInput(f, s.rules, analysis.Options{Config: &cfg.analysis, Context: s.buildContext(d, cfg)}, nil)
+	conv := actionConverter{uri: u, file: f, version: version, mapper: m, caps: caps}
+	var out []protocol.CommandOrCodeAction
+	logBugs := func(errs []error) {
+		for _, err := range errs {
+			log.Error("code action failed verification (a bug; the action is not offered)", zap.Int32("version", version), zap.Error(err))
+		}
+	}
+	if quickFixes && len(params.Context.Diagnostics) > 0 {
+		// The client's diagnostics that the server still has: same
+		// range and rule.
+		var diags []analysis.Diagnostic
+		theirs := map[[2]int][]protocol.Diagnostic{}
+		for _, pd := range params.Context.Diagnostics {
+			code, ok := pd.Code.(protocol.String)
+			if src, has := pd.Source.Get(); !ok || has && src != "dockwise" {
+				continue
+			}
+			start, _ := m.offset(f, pd.Range.Start)
+			end, _ := m.offset(f, pd.Range.End)
+			if ed, ok := in.Find(string(code), start, end); ok {
+				diags = append(diags, ed)
+				k := [2]int{ed.Start, ed.End}
+				theirs[k] = append(theirs[k], pd)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		actions, errs := codeactions.ForDiagnostics(in, diags)
+		logBugs(errs)
+		for _, a := range actions {
+			var pds []protocol.Diagnostic
+			for _, ad := range a.Diagnostics {
+				for _, pd := range theirs[[2]int{ad.Start, ad.End}] {
+					if code, _ := pd.Code.(protocol.String); string(code) == ad.Rule {
+						pds = append(pds, pd)
+					}
+				}
+			}
+			if ca := conv.convert(a, pds); ca != nil {
+				out = append(out, ca)
+			}
+		}
+	}
+	if fixAll {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		res := codeactions.FixAll(in, codeactions.FixOptions{})
+		logBugs(res.Errors)
+		if res.Action != nil {
+			if ca := conv.convert(res.Action, nil); ca != nil {
+				out = append(out, ca)
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	log.Debug("code actions", zap.Int32("version", version), zap.Int("actions", len(out)))
+	return out, nil
+}
+
+// kindWanted reports whether actions of kind k pass the request's `only`
+// filter: no filter, or a kind that is k or a prefix of it.
+func kindWanted(only []protocol.CodeActionKind, k codeactions.Kind) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if string(k) == string(o) || strings.HasPrefix(string(k), string(o)+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// actionConverter converts actions on one version of a document to LSP.
+type actionConverter struct {
+	uri     uri.URI
+	file    *analysis.File
+	version int32
+	mapper  mapper
+	caps    clientCaps
+}
+
+// convert returns the LSP form of a, or nil when the client cannot apply
+// it (it creates files and the client cannot).
+func (c actionConverter) convert(a *codeactions.Action, diags []protocol.Diagnostic) *protocol.CodeAction {
+	edits := make([]protocol.TextEdit, len(a.Edits))
+	for i, e := range a.Edits {
+		edits[i] = protocol.TextEdit{Range: c.mapper.rangeOf(c.file, e.Start, e.End), NewText: e.NewText}
+	}
+	we := &protocol.WorkspaceEdit{}
+	switch {
+	case len(a.Files) > 0:
+		dockerfile, ok := filePath(c.uri)
+		if !ok || !c.caps.createFiles {
+			return nil
+		}
+		we.DocumentChanges = append(we.DocumentChanges, c.documentEdit(edits))
+		for _, nf := range a.Files {
+			p := filepath.Join(filepath.Dir(dockerfile), filepath.FromSlash(path.Clean(nf.Path)))
+			fu := uri.File(p)
+			we.DocumentChanges = append(we.DocumentChanges,
+				&protocol.CreateFile{Kind: "create", URI: fu},
+				&protocol.TextDocumentEdit{
+					TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: fu}},
+					Edits:        []protocol.TextDocumentEditElement{&protocol.TextEdit{NewText: nf.Content}},
+				})
+		}
+	case c.caps.documentChanges:
+		we.DocumentChanges = []protocol.DocumentChange{c.documentEdit(edits)}
+	default:
+		we.Changes = map[uri.URI][]protocol.TextEdit{c.uri: edits}
+	}
+	kind := protocol.CodeActionKind(a.Kind)
+	ca := &protocol.CodeAction{Title: a.Title, Kind: &kind, Diagnostics: diags, Edit: we}
+	if a.Preferred {
+		preferred := true
+		ca.IsPreferred = &preferred
+	}
+	return ca
+}
+
+// documentEdit returns the edits as a TextDocumentEdit on the version they
+// were computed for, which the client checks before applying them.
+func (c actionConverter) documentEdit(edits []protocol.TextEdit) *protocol.TextDocumentEdit {
+	version := c.version
+	elems := make([]protocol.TextDocumentEditElement, len(edits))
+	for i := range edits {
+		elems[i] = &edits[i]
+	}
+	return &protocol.TextDocumentEdit{
+		TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
+			TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: c.uri},
+			Version:                &version,
+		},
+		Edits: elems,
+	}
+}
