@@ -127,13 +127,23 @@ func computeLayout(in *Instruction) *instLayout {
 		x.bodyStart = x.bodyEnd
 	}
 
-	// Keyword: up to the first [\t\v\f\r ].
+	// Keyword: after leading space (BuildKit trims the joined line, which
+	// starts with the indent of a continuation line when the first line
+	// is a lone escape), up to the first [\t\v\f\r ].
 	lg := x.logical
 	k := 0
+	for k < len(lg) {
+		r, n := utf8.DecodeRuneInString(lg[k:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		k += n
+	}
+	ks := k
 	for k < len(lg) && !isWS(lg[k]) {
 		k++
 	}
-	x.keyword = span{0, k}
+	x.keyword = span{ks, k}
 	for k < len(lg) && isWS(lg[k]) {
 		k++
 	}
