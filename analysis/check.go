@@ -72,18 +72,20 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 		out = append(out, d)
 	}
 
-	var local []*Rule
+	var local, whole []*Rule
 	for _, r := range rules {
 		if !enabled(r) {
 			continue
 		}
 		if r.Check != nil {
 			local = append(local, r)
-			continue
+		} else if r.Run != nil {
+			whole = append(whole, r)
 		}
-		if r.Run != nil {
-			p := &Pass{File: f, Rule: r, Context: opts.Context, report: keep}
-			runSafely(p, func() { r.Run(p) })
+	}
+	for _, ds := range runWhole(f, whole, opts.Context) {
+		for _, d := range ds {
+			keep(d)
 		}
 	}
 	if len(local) > 0 {
@@ -105,6 +107,41 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 		}
 		return strings.Compare(a.Rule, b.Rule)
 	})
+	return out
+}
+
+// runWhole runs the whole-file rules and returns each one's diagnostics.
+// On a large file they run on all cores: they only read the file, its
+// semantic model and the build context, which are safe for concurrent use.
+func runWhole(f *File, rules []*Rule, ctx *BuildContext) [][]Diagnostic {
+	out := make([][]Diagnostic, len(rules))
+	run := func(i int) {
+		r := rules[i]
+		p := &Pass{File: f, Rule: r, Context: ctx, report: func(d Diagnostic) { out[i] = append(out[i], d) }}
+		runSafely(p, func() { r.Run(p) })
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(f.insts) < 256 || workers < 2 || len(rules) < 2 {
+		for i := range rules {
+			run(i)
+		}
+		return out
+	}
+	f.Semantics() // built once, before the rules race for it
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(rules) {
+					return
+				}
+				run(i)
+			}
+		})
+	}
+	wg.Wait()
 	return out
 }
 
