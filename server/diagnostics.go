@@ -130,6 +130,16 @@ func (s *Server) checkFirst(first bool, f *analysis.File, cfg *config, bctx *ana
 	return s.check(f, cfg, bctx)
 }
 
+// parseWhole parses a whole document, with collection off for a large one
+// for the reason given at checkFirst.
+func parseWhole(text string) *analysis.File {
+	if len(text) >= trimSize {
+		gcPause()
+		defer gcResume()
+	}
+	return analysis.Parse(text)
+}
+
 // gcPaused counts the analyses that run with collection off; the first
 // turns it off and the last restores the setting it found, so concurrent
 // opens cannot leave it off.

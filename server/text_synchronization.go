@@ -23,7 +23,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	item := params.TextDocument
 	// Decoded strings share the message's buffer: clone what is kept.
 	u := uri.URI(strings.Clone(string(item.URI)))
-	f := analysis.Parse(strings.Clone(item.Text))
+	f := parseWhole(strings.Clone(item.Text))
 	s.mu.Lock()
 	d := s.docs[u]
 	reopened := d != nil
@@ -88,7 +88,7 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 			// Edit copies the text into the new document: no clone needed.
 			f, _ = f.Edit(start, end, c.Text)
 		case *protocol.TextDocumentContentChangeWholeDocument:
-			f = analysis.Parse(strings.Clone(c.Text))
+			f = parseWhole(strings.Clone(c.Text))
 		default:
 			log.Warn("unknown content change ignored", zap.Int("change", i))
 		}
