@@ -108,6 +108,9 @@ func (s *Server) diagnose(d *document) {
 			if first {
 				d.trimmed = true
 				debug.FreeOSMemory()
+				if afterTrim != nil {
+					afterTrim()
+				}
 			}
 		} else {
 			s.log.Debug("stale diagnostics dropped", zap.String("uri", string(d.uri)), zap.Int32("version", version))
@@ -129,6 +132,10 @@ func (s *Server) checkFirst(first bool, f *analysis.File, cfg *config, bctx *ana
 	}
 	return s.check(f, cfg, bctx)
 }
+
+// afterTrim, when set by a test, is called after the memory of a first
+// analysis has been returned.
+var afterTrim func()
 
 // parseWhole parses a whole document, with collection off for a large one
 // for the reason given at checkFirst.
