@@ -29,10 +29,12 @@ type Edit struct {
 
 // NewFile is a file an action creates: Path is slash-separated and
 // relative to the Dockerfile's directory. An action never overwrites an
-// existing file.
+// existing file; with Append set, Content is added at the end of the
+// existing file at Path instead (starting on a line of its own).
 type NewFile struct {
 	Path    string
 	Content string
+	Append  bool
 }
 
 // Action is one change offered for a Dockerfile.
@@ -65,6 +67,11 @@ type Input struct {
 
 	once  sync.Once
 	diags []analysis.Diagnostic
+
+	// safeOnly is set on the inputs of FixAll when only safe fixes are
+	// wanted: a fixer whose fixes are never safe may return none without
+	// computing them.
+	safeOnly bool
 }
 
 // NewInput returns the input for f checked with rules and opts. diags are
@@ -108,6 +115,8 @@ func (in *Input) Find(rule string, start, end int) (analysis.Diagnostic, bool) {
 // A Fixer returns the candidate fixes of one diagnostic of its rule. The
 // candidates are verified before anyone sees them; a fixer returns nothing
 // rather than a guess when it cannot keep what the Dockerfile means.
+// A fixer whose fixes are never safe returns nothing when the input is
+// for safe fixes only (Input.safeOnly), so that fix all stays cheap.
 type Fixer func(in *Input, d analysis.Diagnostic) []*Action
 
 var fixers = map[string]Fixer{}

@@ -74,7 +74,8 @@ func benchRange(b *testing.B, f *analysis.File, start, end int, wantFix bool) {
 }
 
 // BenchmarkRangeActionsBig: the RUN in the middle of the benchmark file
-// with a MissingCacheMount finding (two suppressions to verify).
+// with a MissingCacheMount finding (its fix and two suppressions to
+// verify).
 func BenchmarkRangeActionsBig(b *testing.B) {
 	f := analysis.Parse(bigfile.Generate())
 	var mid analysis.Diagnostic

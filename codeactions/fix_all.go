@@ -68,7 +68,9 @@ func fixAll(in *Input, opts FixOptions) (action *Action, remaining []analysis.Di
 		var best *Action
 		for _, a := range fixes {
 			switch {
-			case a.Suppress || !opts.Unsafe && !a.Safe:
+			case a.Suppress || !opts.Unsafe && !a.Safe, len(a.Files) > 0:
+				// Files are created by the caller (see FileFixes): the
+				// rounds check the Dockerfile against one context.
 			case best == nil || a.Preferred && !best.Preferred:
 				best = a
 			}
@@ -76,7 +78,10 @@ func fixAll(in *Input, opts FixOptions) (action *Action, remaining []analysis.Di
 		return best
 	}
 	failed := map[string]bool{} // candidates that failed verification, by rule and title
-	cur := in
+	// The rounds' inputs; the first has the caller's file and findings.
+	start := NewInput(in.File, in.Rules, in.Options, in.Diagnostics())
+	start.safeOnly = !opts.Unsafe
+	cur := start
 	var targets []analysis.Diagnostic // those fixed from the original file
 	fixed = map[string]int{}          // fixes applied, by rule
 	for round := 0; round < maxRounds; round++ {
@@ -118,7 +123,7 @@ func fixAll(in *Input, opts FixOptions) (action *Action, remaining []analysis.Di
 				}
 			}
 		}
-		if cur == in {
+		if cur == start {
 			for _, a := range chosen {
 				targets = append(targets, a.Diagnostics...)
 			}
@@ -127,6 +132,7 @@ func fixAll(in *Input, opts FixOptions) (action *Action, remaining []analysis.Di
 			fixed[a.Diagnostics[0].Rule] += len(a.Diagnostics)
 		}
 		cur = NewInput(res.file, in.Rules, in.Options, res.diags)
+		cur.safeOnly = !opts.Unsafe
 	}
 
 	left := func(cur *Input) []analysis.Diagnostic {
@@ -139,7 +145,7 @@ func fixAll(in *Input, opts FixOptions) (action *Action, remaining []analysis.Di
 		return out
 	}
 	remaining = left(cur)
-	if cur == in {
+	if cur == start {
 		return nil, remaining, fixed, errs
 	}
 	action = &Action{
@@ -153,7 +159,7 @@ func fixAll(in *Input, opts FixOptions) (action *Action, remaining []analysis.Di
 	// more against the original for parse errors and error findings.
 	if _, err := verify(in, &Action{Title: action.Title, Edits: action.Edits}, false); err != nil {
 		errs = append(errs, err)
-		return nil, left(in), map[string]int{}, errs
+		return nil, left(start), map[string]int{}, errs
 	}
 	return action, remaining, fixed, errs
 }
@@ -237,4 +243,52 @@ func fixAllTitle(fixed map[string]int, unsafe bool) string {
 		kind = "fixes"
 	}
 	return fmt.Sprintf("Apply all %s: %d %s (%s)", kind, n, plural(n, "finding", "findings"), strings.Join(parts, ", "))
+}
+
+// FileFixes returns the verified fixes that create files, which FixAll
+// leaves out: for each finding of the selected rules (all rules when none
+// are selected) its preferred fix that creates files, one per file path.
+// The caller creates the files, and never over an existing one.
+func FileFixes(in *Input, opts FixOptions) (actions []*Action, errs []error) {
+	want := func(rule string) bool { return len(opts.Rules) == 0 || slices.Contains(opts.Rules, rule) }
+	var diags []analysis.Diagnostic
+	for _, d := range in.Diagnostics() {
+		if want(d.Rule) && HasFix(d.Rule) {
+			diags = append(diags, d)
+		}
+	}
+	var cands []*Action
+	paths := map[string]bool{}
+	for _, d := range diags {
+		fixes, err := fixesOf(in, d)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, a := range fixes {
+			if a.Suppress || len(a.Files) == 0 || !a.Preferred || !opts.Unsafe && !a.Safe {
+				continue
+			}
+			dup := false
+			for _, f := range a.Files {
+				dup = dup || paths[f.Path]
+			}
+			if dup {
+				continue
+			}
+			for _, f := range a.Files {
+				paths[f.Path] = true
+			}
+			cands = append(cands, a)
+			break
+		}
+	}
+	results := verifyAll(in, cands)
+	for i, a := range cands {
+		if results[i] != nil {
+			errs = append(errs, results[i])
+			continue
+		}
+		actions = append(actions, a)
+	}
+	return actions, errs
 }

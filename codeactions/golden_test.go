@@ -1,7 +1,8 @@
 // This file holds the golden tests: each testdata/*.txtar archive holds
 // Dockerfiles (one per case directory, or one at the top) and, for each
 // action offered, the Dockerfile that results, in a section named
-// `[case/]@<title>/Dockerfile`. `go test -update` rewrites those sections.
+// `[case/]@<title>/Dockerfile`, and the files it creates in sections
+// `[case/]@<title>/<file>`. `go test -update` rewrites those sections.
 //
 // The archive's comment may set, in lines of the form `key: value`:
 //
@@ -14,6 +15,7 @@ package codeactions
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,7 +37,9 @@ type goldenCase struct {
 	files  map[string][]byte // the Dockerfile and context files, relative to the case
 	order  []string          // file names in archive order
 	golden map[string]string // title -> resulting Dockerfile
-	titles []string          // the titles offered, in order (for -update)
+	// created holds the files the actions create: title -> path -> content.
+	created map[string]map[string]string
+	titles  []string // the titles offered, in order (for -update)
 }
 
 // goldenPrefix returns the archive name prefix of a case's files.
@@ -61,11 +65,23 @@ func parseGolden(t *testing.T, ar *txtar.Archive) []*goldenCase {
 	}
 	for _, f := range ar.Files {
 		if i := strings.Index(f.Name, "@"); i >= 0 {
+			c := get(strings.TrimSuffix(f.Name[:i], "/"))
 			title, ok := strings.CutSuffix(f.Name[i+1:], "/Dockerfile")
 			if !ok {
-				t.Fatalf("golden section %q does not end in /Dockerfile", f.Name)
+				j := strings.LastIndex(f.Name, "/")
+				if j <= i {
+					t.Fatalf("golden section %q names no file", f.Name)
+				}
+				title = f.Name[i+1 : j]
+				if c.created == nil {
+					c.created = map[string]map[string]string{}
+				}
+				if c.created[title] == nil {
+					c.created[title] = map[string]string{}
+				}
+				c.created[title][f.Name[j+1:]] = string(f.Data)
+				continue
 			}
-			c := get(strings.TrimSuffix(f.Name[:i], "/"))
 			c.golden[title] = string(f.Data)
 			continue
 		}
@@ -171,9 +187,16 @@ func TestGolden(t *testing.T) {
 				}
 				if *update {
 					c.golden = map[string]string{}
+					c.created = map[string]map[string]string{}
 					for i, a := range got {
 						c.golden[a.Title] = results[i]
 						c.titles = append(c.titles, a.Title)
+						for _, nf := range a.Files {
+							if c.created[a.Title] == nil {
+								c.created[a.Title] = map[string]string{}
+							}
+							c.created[a.Title][nf.Path] = nf.Content
+						}
 					}
 					continue
 				}
@@ -187,6 +210,13 @@ func TestGolden(t *testing.T) {
 					}
 					if want != results[i] {
 						t.Errorf("%s: %q:\ngot:\n%s\nwant:\n%s", c.name, a.Title, results[i], want)
+					}
+					files := map[string]string{}
+					for _, nf := range a.Files {
+						files[nf.Path] = nf.Content
+					}
+					if wantFiles := c.created[a.Title]; !maps.Equal(files, wantFiles) && (len(files) > 0 || len(wantFiles) > 0) {
+						t.Errorf("%s: %q creates:\n%v\nwant:\n%v", c.name, a.Title, files, wantFiles)
 					}
 				}
 				for title := range c.golden {
@@ -269,7 +299,15 @@ func runActions(t *testing.T, name string, in *Input, ruleSet, kinds []string) [
 func checkIndependently(t *testing.T, name string, in *Input, a *Action, out string) {
 	t.Helper()
 	before := in.Diagnostics()
-	after := analysis.Check(analysis.Parse(out), in.Rules, in.Options)
+	opts := in.Options
+	if len(a.Files) > 0 {
+		var err error
+		if opts, err = withFiles(opts, a.Files); err != nil {
+			t.Errorf("%s: %q: %v", name, a.Title, err)
+			return
+		}
+	}
+	after := analysis.Check(analysis.Parse(out), in.Rules, opts)
 	count := func(ds []analysis.Diagnostic, keep func(analysis.Diagnostic) bool) int {
 		n := 0
 		for _, d := range ds {
@@ -308,6 +346,14 @@ func writeGolden(t *testing.T, path string, ar *txtar.Archive, cases []*goldenCa
 		}
 		for _, title := range c.titles {
 			out.Files = append(out.Files, txtar.File{Name: c.prefix() + "@" + title + "/Dockerfile", Data: []byte(c.golden[title])})
+			var names []string
+			for name := range c.created[title] {
+				names = append(names, name)
+			}
+			slices.Sort(names)
+			for _, name := range names {
+				out.Files = append(out.Files, txtar.File{Name: c.prefix() + "@" + title + "/" + name, Data: []byte(c.created[title][name])})
+			}
 		}
 	}
 	if err := os.WriteFile(path, txtar.Format(out), 0o644); err != nil {

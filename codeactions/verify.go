@@ -6,6 +6,8 @@ package codeactions
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -74,14 +76,19 @@ func verify(in *Input, a *Action, all bool) (res *verified, err error) {
 	if nf.Text == in.File.Text && len(a.Files) == 0 {
 		return nil, fail("the edits leave the text as it was")
 	}
-	// Files the action creates are not seen by this check: the build
-	// context is the one of the input. Actions that create files need a
-	// context with them in it (issue 4, .dockerignore).
+	// Files the action creates are in the context the result is checked
+	// with.
+	opts := in.Options
+	if len(a.Files) > 0 {
+		if opts, err = withFiles(in.Options, a.Files); err != nil {
+			return nil, fail("%v", err)
+		}
+	}
 	rs := in.Rules
 	if !all {
 		rs = verifyRules(in, a, nf)
 	}
-	after := analysis.Check(nf, rs, in.Options)
+	after := analysis.Check(nf, rs, opts)
 	before := in.Diagnostics()
 
 	// No parse error and no error-severity finding may appear. An error
@@ -217,4 +224,34 @@ func overlaps(s1, e1, s2, e2 int) bool {
 		return s1 <= e2 && s2 <= e1
 	}
 	return s1 < e2 && s2 < e1
+}
+
+// withFiles returns the options with a build context that holds the files
+// an action creates or extends. Only the ignore file the context reads (or
+// a new .dockerignore in the context directory) can be checked so; other
+// files are an error.
+func withFiles(opts analysis.Options, files []NewFile) (analysis.Options, error) {
+	for _, nf := range files {
+		if opts.Context == nil || opts.Context.Dir == "" {
+			return opts, fmt.Errorf("no build context to write %s in", nf.Path)
+		}
+		content := nf.Content
+		p := filepath.Join(opts.Context.Dir, filepath.FromSlash(nf.Path))
+		switch {
+		case nf.Append && p == opts.Context.DockerignorePath():
+			old, err := os.ReadFile(p)
+			if err != nil {
+				return opts, err
+			}
+			content = string(old) + content
+		case nf.Append || nf.Path != DockerignoreName:
+			return opts, fmt.Errorf("cannot check the creation of %s", nf.Path)
+		}
+		ctx, err := opts.Context.WithDockerignore(nf.Path, content)
+		if err != nil {
+			return opts, err
+		}
+		opts.Context = ctx
+	}
+	return opts, nil
 }

@@ -13,6 +13,7 @@ package server
 
 import (
 	"context"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -62,6 +63,9 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 
 	in := codeactions.NewInput(f, s.rules, analysis.Options{Config: &cfg.analysis, Context: s.buildContext(d, cfg)}, nil)
 	conv := actionConverter{uri: u, file: f, version: version, mapper: m, caps: caps}
+	if in.Options.Context != nil {
+		conv.contextDir = in.Options.Context.Dir
+	}
 	var out []protocol.CommandOrCodeAction
 	logBugs := func(errs []error) {
 		for _, err := range errs {
@@ -145,10 +149,16 @@ type actionConverter struct {
 	version int32
 	mapper  mapper
 	caps    clientCaps
+	// contextDir is the build context directory, where the builder reads
+	// the files an action creates.
+	contextDir string
 }
 
 // convert returns the LSP form of a, or nil when the client cannot apply
-// it (it creates files and the client cannot).
+// it. Files are created beside the Dockerfile, which must be in the build
+// context directory: through the WorkspaceEdit when the client creates
+// files, else through the server's dockwise.createDockerignore command
+// (for an action that only creates an ignore file).
 func (c actionConverter) convert(a *codeactions.Action, diags []protocol.Diagnostic) *protocol.CodeAction {
 	edits := make([]protocol.TextEdit, len(a.Edits))
 	for i, e := range a.Edits {
@@ -158,19 +168,44 @@ func (c actionConverter) convert(a *codeactions.Action, diags []protocol.Diagnos
 	switch {
 	case len(a.Files) > 0:
 		dockerfile, ok := filePath(c.uri)
-		if !ok || !c.caps.createFiles {
+		if !ok || c.contextDir == "" || filepath.Clean(c.contextDir) != filepath.Dir(filepath.Clean(dockerfile)) {
 			return nil
 		}
-		we.DocumentChanges = append(we.DocumentChanges, c.documentEdit(edits))
+		appendOnly := true
+		for _, nf := range a.Files {
+			appendOnly = appendOnly && nf.Append
+		}
+		if !appendOnly && !c.caps.createFiles {
+			return c.commandAction(a, dockerfile, diags)
+		}
+		if c.caps.documentChanges {
+			we.DocumentChanges = append(we.DocumentChanges, c.documentEdit(edits))
+		} else {
+			we.Changes = map[uri.URI][]protocol.TextEdit{c.uri: edits}
+		}
 		for _, nf := range a.Files {
 			p := filepath.Join(filepath.Dir(dockerfile), filepath.FromSlash(path.Clean(nf.Path)))
 			fu := uri.File(p)
-			we.DocumentChanges = append(we.DocumentChanges,
-				&protocol.CreateFile{Kind: "create", URI: fu},
-				&protocol.TextDocumentEdit{
-					TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: fu}},
-					Edits:        []protocol.TextDocumentEditElement{&protocol.TextEdit{NewText: nf.Content}},
-				})
+			te := protocol.TextEdit{NewText: nf.Content}
+			if nf.Append {
+				// At the end of the file as it is on disk.
+				old, err := os.ReadFile(p)
+				if err != nil {
+					return nil
+				}
+				end := c.endOf(string(old))
+				te.Range = protocol.Range{Start: end, End: end}
+			} else {
+				we.DocumentChanges = append(we.DocumentChanges, &protocol.CreateFile{Kind: "create", URI: fu})
+			}
+			if we.Changes != nil {
+				we.Changes[fu] = append(we.Changes[fu], te)
+				continue
+			}
+			we.DocumentChanges = append(we.DocumentChanges, &protocol.TextDocumentEdit{
+				TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: fu}},
+				Edits:        []protocol.TextDocumentEditElement{&te},
+			})
 		}
 	case c.caps.documentChanges:
 		we.DocumentChanges = []protocol.DocumentChange{c.documentEdit(edits)}
@@ -179,6 +214,33 @@ func (c actionConverter) convert(a *codeactions.Action, diags []protocol.Diagnos
 	}
 	kind := protocol.CodeActionKind(a.Kind)
 	ca := &protocol.CodeAction{Title: a.Title, Kind: &kind, Diagnostics: diags, Edit: we}
+	if a.Preferred {
+		preferred := true
+		ca.IsPreferred = &preferred
+	}
+	return ca
+}
+
+// endOf returns the position of the end of text in the negotiated
+// encoding.
+func (c actionConverter) endOf(text string) protocol.Position {
+	i := strings.LastIndexByte(text, '\n')
+	return protocol.Position{Line: uint32(strings.Count(text, "\n")), Character: uint32(c.mapper.units(text[i+1:]))}
+}
+
+// commandAction returns the action that creates a's ignore file with the
+// server's command, or nil when a does more than that.
+func (c actionConverter) commandAction(a *codeactions.Action, dockerfile string, diags []protocol.Diagnostic) *protocol.CodeAction {
+	if len(a.Edits) > 0 || len(a.Files) != 1 || a.Files[0].Path != codeactions.DockerignoreName {
+		return nil
+	}
+	p := filepath.Join(filepath.Dir(dockerfile), filepath.FromSlash(a.Files[0].Path))
+	cmd, err := createFileCommand(a.Title, uri.File(p), a.Files[0].Content)
+	if err != nil {
+		return nil
+	}
+	kind := protocol.CodeActionKind(a.Kind)
+	ca := &protocol.CodeAction{Title: a.Title, Kind: &kind, Diagnostics: diags, Command: cmd}
 	if a.Preferred {
 		preferred := true
 		ca.IsPreferred = &preferred

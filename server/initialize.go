@@ -71,9 +71,10 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	}
 	return &protocol.InitializeResult{
 		Capabilities: protocol.ServerCapabilities{
-			PositionEncoding:   enc,
-			TextDocumentSync:   &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
-			CodeActionProvider: codeActions,
+			PositionEncoding:       enc,
+			TextDocumentSync:       &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
+			CodeActionProvider:     codeActions,
+			ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: serverCommands},
 		},
 		ServerInfo: protocol.ServerInfo{Name: "dockwise", Version: protocol.NewOptional(s.version)},
 	}, nil

@@ -65,50 +65,68 @@ func missingCacheMount(p *analysis.Pass) {
 func computeMissingCacheMount(fs *findingSink) {
 	s := fs.s
 	for in, cmds := range s.Runs() {
-		if len(cmds) == 0 {
-			continue
-		}
-		ms := in.Mounts()
-		user := userAt(s, stageIndex(s, in))
-		env := runEnv{s: s, in: in}
-		seen := map[analysis.Ecosystem]bool{}
-		for i := range cmds {
-			c := &cmds[i]
-			if c.Subst || seen[c.Eco] {
-				continue
-			}
-			tc, ok := cacheOf(c, env, user)
-			if !ok {
-				continue
-			}
-			seen[c.Eco] = true
-			if tc.off || tc.unsure {
-				continue
-			}
-			targets := cacheTargets(ms, c, env, tc.home)
-			var missing []string
-			for _, n := range tc.needs {
-				if !covered(targets, n, tc.home) {
-					missing = append(missing, n.dir)
-				}
-			}
-			if c.Eco == analysis.EcoGo && len(missing) == 1 && len(tc.needs) == 2 && missing[0] == tc.needs[0].dir && tc.needs[0].kws != nil {
-				// go build with its build cache mounted but not the
-				// default module cache: the modules may be vendored.
-				missing = nil
-			}
-			if len(missing) == 0 || len(targets) > 0 && s.Env.Open() {
-				// With an unknown base image, the home and the cache
-				// variables are unknown: a mount elsewhere may be right.
-				continue
-			}
+		for _, m := range missingMounts(s, in, cmds) {
 			aux := ""
-			if c.Eco == analysis.EcoApt {
+			if m.c.Eco == analysis.EcoApt {
 				aux = aptAux
 			}
-			fs.add(in, c.Prog.Start, c.SubEnd, missingCacheMessage(tc, missing), aux)
+			fs.add(in, m.c.Prog.Start, m.c.SubEnd, missingCacheMessage(m.tc, m.missing), aux)
 		}
 	}
+}
+
+// commandMissing is a command of a RUN that runs without cache mounts for
+// some of its caches.
+type commandMissing struct {
+	c       *analysis.Command
+	tc      toolCache
+	missing []string // the directories not mounted
+}
+
+// missingMounts returns the commands of the RUN in (of stage s, whose
+// commands are cmds) that lack cache mounts, one per ecosystem.
+func missingMounts(s *analysis.Stage, in *analysis.Instruction, cmds []analysis.Command) []commandMissing {
+	if len(cmds) == 0 {
+		return nil
+	}
+	var out []commandMissing
+	ms := in.Mounts()
+	user := userAt(s, stageIndex(s, in))
+	env := runEnv{s: s, in: in}
+	seen := map[analysis.Ecosystem]bool{}
+	for i := range cmds {
+		c := &cmds[i]
+		if c.Subst || seen[c.Eco] {
+			continue
+		}
+		tc, ok := cacheOf(c, env, user)
+		if !ok {
+			continue
+		}
+		seen[c.Eco] = true
+		if tc.off || tc.unsure {
+			continue
+		}
+		targets := cacheTargets(ms, c, env, tc.home)
+		var missing []string
+		for _, n := range tc.needs {
+			if !covered(targets, n, tc.home) {
+				missing = append(missing, n.dir)
+			}
+		}
+		if c.Eco == analysis.EcoGo && len(missing) == 1 && len(tc.needs) == 2 && missing[0] == tc.needs[0].dir && tc.needs[0].kws != nil {
+			// go build with its build cache mounted but not the
+			// default module cache: the modules may be vendored.
+			missing = nil
+		}
+		if len(missing) == 0 || len(targets) > 0 && s.Env.Open() {
+			// With an unknown base image, the home and the cache
+			// variables are unknown: a mount elsewhere may be right.
+			continue
+		}
+		out = append(out, commandMissing{c: c, tc: tc, missing: missing})
+	}
+	return out
 }
 
 func missingCacheMessage(tc toolCache, missing []string) string {

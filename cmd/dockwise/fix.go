@@ -35,6 +35,13 @@ output (one PATH only); --diff prints a unified diff of each file instead,
 and --write rewrites each file in place. The findings that could not be
 fixed are listed on standard error.
 
+The fixes of MissingDockerignore and DockerignoreMissingEntries write the
+ignore file instead of the Dockerfile: with --write they create
+.dockerignore beside the Dockerfile (never over an existing file) or append
+the missing entries to it, and --diff shows the change. They apply only
+when the build context is the Dockerfile's directory, where the builder
+reads the file.
+
 Exit codes: 0 when every finding meant to be fixed was fixed (the safe
 fixes, or every finding of the rules given with --rule), 1 when one
 remains, 2 for a usage error or a file that could not be read or written.`
@@ -108,7 +115,7 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	ioFailed, unfixed := false, false
 	for _, t := range targets {
-		res, err := fixOne(t, stdin, *contextDir, ruleNames)
+		res, err := fixOne(t, stdin, *contextDir, ruleNames, *write || *diff)
 		if err != nil {
 			fmt.Fprintf(stderr, "dockwise fix: %v\n", err)
 			ioFailed = true
@@ -128,6 +135,21 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					ioFailed = true
 					continue
 				}
+			}
+			for _, nf := range res.files {
+				verb := "created"
+				write := writeNew
+				if nf.Append {
+					verb, write = "added to", appendTo
+				}
+				if err := write(nf.Path, nf.Content); err != nil {
+					fmt.Fprintf(stderr, "dockwise fix: %v\n", err)
+					ioFailed = true
+					continue
+				}
+				fmt.Fprintf(stderr, "dockwise fix: %s %s\n", verb, nf.Path)
+			}
+			if res.newText != res.oldText || len(res.files) > 0 {
 				fmt.Fprintf(stderr, "dockwise fix: %s: %s\n", t.path, describeFixed(res.fixed))
 			}
 		case *diff:
@@ -139,6 +161,28 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if _, err := io.WriteString(stdout, unifiedDiff(oldName, newName, res.oldText, res.newText)); err != nil {
 				fmt.Fprintf(stderr, "dockwise fix: write: %v\n", err)
 				return exitUsage
+			}
+			for _, nf := range res.files {
+				oldName, newName, old := "/dev/null", nf.Path, ""
+				if !filepath.IsAbs(newName) {
+					newName = "b/" + filepath.ToSlash(newName)
+				}
+				if nf.Append {
+					data, err := os.ReadFile(nf.Path)
+					if err != nil {
+						fmt.Fprintf(stderr, "dockwise fix: %v\n", err)
+						ioFailed = true
+						continue
+					}
+					old, oldName = string(data), nf.Path
+					if !filepath.IsAbs(oldName) {
+						oldName = "a/" + filepath.ToSlash(oldName)
+					}
+				}
+				if _, err := io.WriteString(stdout, unifiedDiff(oldName, newName, old, old+nf.Content)); err != nil {
+					fmt.Fprintf(stderr, "dockwise fix: write: %v\n", err)
+					return exitUsage
+				}
 			}
 		default:
 			if _, err := io.WriteString(stdout, res.newText); err != nil {
@@ -170,12 +214,16 @@ type fixResult struct {
 	oldText, newText string
 	fixed            map[string]int
 	remaining        []analysis.Diagnostic // in newText
+	files            []codeactions.NewFile // files to create, Path relative to the working directory or absolute
 	bugs             []error
 	warning          string
 }
 
-// fixOne reads and fixes one target.
-func fixOne(t target, stdin io.Reader, contextDir string, ruleNames []string) (*fixResult, error) {
+// fixOne reads and fixes one target. With files set, the fixes that
+// create or extend files (a .dockerignore) are included when --rule names their
+// rule and the build context is the Dockerfile's directory, where the
+// builder reads the file.
+func fixOne(t target, stdin io.Reader, contextDir string, ruleNames []string, files bool) (*fixResult, error) {
 	if t.err != nil {
 		return nil, t.err
 	}
@@ -194,6 +242,26 @@ func fixOne(t target, stdin io.Reader, contextDir string, ruleNames []string) (*
 	if fr.Action != nil {
 		if res.newText, err = codeactions.Apply(res.oldText, fr.Action.Edits); err != nil {
 			return nil, fmt.Errorf("fix %s: %w", t.path, err)
+		}
+	}
+	if files && len(ruleNames) > 0 && !t.stdin && bctx != nil && filepath.Clean(bctx.Dir) == filepath.Dir(filepath.Clean(t.path)) {
+		in := codeactions.NewInput(analysis.Parse(res.newText), registry, analysis.Options{Context: bctx}, nil)
+		actions, bugs := codeactions.FileFixes(in, codeactions.FixOptions{Rules: ruleNames, Unsafe: true})
+		res.bugs = append(res.bugs, bugs...)
+		for _, a := range actions {
+			for _, nf := range a.Files {
+				res.files = append(res.files, codeactions.NewFile{
+					Path: filepath.Join(filepath.Dir(t.path), filepath.FromSlash(nf.Path)), Content: nf.Content, Append: nf.Append})
+			}
+			for _, d := range a.Diagnostics {
+				res.remaining = slices.DeleteFunc(res.remaining, func(r analysis.Diagnostic) bool {
+					return r.Rule == d.Rule && r.Start == d.Start && r.End == d.End
+				})
+				if res.fixed == nil {
+					res.fixed = map[string]int{}
+				}
+				res.fixed[d.Rule]++
+			}
 		}
 	}
 	return res, nil
@@ -224,6 +292,41 @@ func fixableRules() []string {
 		}
 	}
 	return out
+}
+
+// writeNew creates the file at path with text; it never replaces an
+// existing file.
+func writeNew(path, text string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	return nil
+}
+
+// appendTo adds text at the end of the existing file at path.
+func appendTo(path, text string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("append to %s: %w", path, err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return fmt.Errorf("append to %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("append to %s: %w", path, err)
+	}
+	return nil
 }
 
 // writeAtomic replaces the file at path (a symbolic link is followed)
