@@ -1,0 +1,223 @@
+// This file defines the fix of SingleStageBuild for a Node service built
+// with npm or yarn 1: the original stage becomes the builder, a `deps`
+// stage installs the production dependencies only (`npm ci --omit=dev`,
+// `yarn install --frozen-lockfile --production`), and the runtime stage,
+// FROM node:<same major>-alpine when the original is Alpine-based, else
+// node:<same major>-slim (Debian, as the original, so glibc native modules
+// keep working), holds the runtime instructions, the production
+// node_modules, the build output and package.json, and runs as `node`.
+//
+// The build output folder is read from the build script (--outDir,
+// --out-dir, -d), from tsconfig.json's outDir for tsc and nest, or is
+// dist when the script names it; without one, nothing is offered. Nothing
+// is offered either for a static front end (React, Vue, Angular, Svelte,
+// Vite, Next, Nuxt), without package.json and its lockfile in the build
+// context, when the WORKDIR is not known, or when CMD/ENTRYPOINT does not
+// run the build output with node (directly, or through `npm start` whose
+// script does).
+package codeactions
+
+import (
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/dockwise/dockwise/analysis"
+	"github.com/dockwise/dockwise/analysis/rules"
+)
+
+// nodeFrontEnd lists dependencies that make a project a front end or a
+// framework whose output is not a folder run by node.
+var nodeFrontEnd = []string{"react", "react-dom", "vue", "@angular/core", "svelte", "vite", "next", "nuxt", "@sveltejs/kit", "gatsby"}
+
+var tsOutDir = regexp.MustCompile(`"outDir"\s*:\s*"([^"]+)"`)
+
+func nodeSplit(in *Input, s *analysis.Stage) []*Action {
+	f := in.File
+	ctx := in.Options.Context
+	if ctx == nil || ctx.Dir == "" || s.Name == "deps" {
+		return nil
+	}
+	pkg, err := ctx.PackageJSON(".")
+	if err != nil || pkg == nil {
+		return nil
+	}
+	for _, dep := range nodeFrontEnd {
+		if _, ok := pkg.Dependencies[dep]; ok {
+			return nil
+		}
+		if _, ok := pkg.DevDependencies[dep]; ok {
+			return nil
+		}
+	}
+	var lock, install string
+	switch {
+	case ctx.Exists("package-lock.json"):
+		lock, install = "package-lock.json", "npm ci --omit=dev"
+	case ctx.Exists("yarn.lock"):
+		// Yarn 1, the one node images ship; later ones need Corepack.
+		if v, _ := rules.YarnVersion(ctx, ""); v != 1 && (v != 0 || ctx.Exists(".yarnrc.yml")) {
+			return nil
+		}
+		lock, install = "yarn.lock", "yarn install --frozen-lockfile --production"
+	default:
+		return nil
+	}
+	// The build: `npm run build` or `yarn build` in the WORKDIR.
+	buildK := -1
+	for k, inst := range s.Instructions {
+		if !inst.Is("run") {
+			continue
+		}
+		for _, c := range inst.Commands(s.ShellAt(inst)) {
+			if (c.Eco == analysis.EcoNpm || c.Eco == analysis.EcoYarn) && (c.Sub == "run build" || c.Sub == "build" || c.Sub == "run-script build") {
+				if buildK >= 0 || c.DirUnknown || c.Dir != "" || c.Subst || c.Conditional {
+					return nil
+				}
+				buildK = k
+			}
+		}
+	}
+	if buildK < 0 {
+		return nil
+	}
+	wd, ok := workdirBefore(s, buildK)
+	if !ok || !s.Workdir.Known || path.Clean(s.Workdir.S) != wd {
+		return nil
+	}
+	out := nodeOutDir(ctx, pkg.Scripts["build"])
+	if out == "" {
+		return nil
+	}
+	rt, ok := runtimeOf(f, s, func(k string) bool { return strings.HasPrefix(strings.ToUpper(k), "NPM_CONFIG_") },
+		func(u string) bool { return u == "node" || numericUser(u) },
+		func(t []string) bool { return t[0] == "NONE" || t[0] == "CMD" && len(t) >= 2 && t[1] == "node" })
+	if !ok {
+		return nil
+	}
+	kwName, words, comment := "CMD", rt.cmd, rt.cmdComment
+	switch {
+	case rt.hasEntry && rt.hasCmd:
+		return nil
+	case rt.hasEntry:
+		kwName, words, comment = "ENTRYPOINT", rt.entry, rt.entryComment
+	case !rt.hasCmd:
+		return nil
+	}
+	if !runsOutput(words, out, pkg.Scripts["start"]) {
+		return nil
+	}
+	im := s.Image()
+	major, _, _ := strings.Cut(im.Version, ".")
+	if major == "" || strings.Trim(major, "0123456789") != "" {
+		return nil
+	}
+	variant, why := "slim", "Debian-based like the original"
+	if strings.HasPrefix(im.Distro, "alpine") || strings.Contains(im.Variant, "alpine") {
+		variant, why = "alpine", "Alpine-based like the original"
+	}
+	base := "node:" + major + "-" + variant
+
+	nl := eol(f)
+	fromKw := s.From.Keyword()
+	kw := func(k string) string { return keywordLike(fromKw, k) }
+	name := s.Name
+	var edits []Edit
+	if name == "" {
+		name = "build"
+		edits = append(edits, Edit{Start: s.From.End(), End: s.From.End(), NewText: " " + kw("AS") + " build"})
+	}
+	var b strings.Builder
+	if len(f.Text) > 0 && !strings.HasSuffix(f.Text, "\n") {
+		b.WriteString(nl)
+	}
+	b.WriteString(nl)
+	b.WriteString(kw("FROM") + " " + base + " " + kw("AS") + " deps" + nl)
+	b.WriteString(kw("WORKDIR") + " " + wd + nl)
+	b.WriteString(kw("COPY") + " package.json " + lock + " ./" + nl)
+	b.WriteString(kw("RUN") + " " + install + nl)
+	b.WriteString(nl)
+	b.WriteString(kw("FROM") + " " + base + nl)
+	for _, t := range rt.keep {
+		b.WriteString(t)
+	}
+	b.WriteString(kw("COPY") + " --from=deps " + path.Join(wd, "node_modules") + " ./node_modules" + nl)
+	b.WriteString(kw("COPY") + " --from=" + name + " " + path.Join(wd, out) + " ./" + out + nl)
+	b.WriteString(kw("COPY") + " package.json ./" + nl)
+	if !rt.hasUser {
+		b.WriteString(kw("USER") + " node" + nl)
+	}
+	b.WriteString(comment + kw(kwName) + " " + jsonArray(words) + nl)
+	edits = append(edits, Edit{Start: len(f.Text), End: len(f.Text), NewText: b.String()})
+	return []*Action{{
+		Title: "Split into stages: build in `" + name + "`, run `" + out + "` with production dependencies on `" + base + "` (" + why + ")",
+		Edits: edits, Preferred: true,
+	}}
+}
+
+// nodeOutDir returns the folder the build script writes, relative to the
+// project, or "" when it cannot be told.
+func nodeOutDir(ctx *analysis.BuildContext, script string) string {
+	if script == "" || strings.ContainsAny(script, ";|&$`") {
+		return ""
+	}
+	words := strings.Fields(script)
+	dir := ""
+	for i, w := range words {
+		for _, flag := range []string{"--outDir", "--out-dir", "--outdir", "-d"} {
+			if w == flag && i+1 < len(words) {
+				dir = words[i+1]
+			} else if v, ok := strings.CutPrefix(w, flag+"="); ok {
+				dir = v
+			}
+		}
+	}
+	if dir == "" && (words[0] == "tsc" || words[0] == "nest") {
+		for _, w := range words[1:] {
+			if strings.HasPrefix(w, "-p") || strings.HasPrefix(w, "--project") || strings.HasPrefix(w, "--build") || w == "-b" {
+				return "" // another tsconfig
+			}
+		}
+		if b, err := os.ReadFile(filepath.Join(ctx.Dir, "tsconfig.json")); err == nil {
+			if m := tsOutDir.FindStringSubmatch(string(b)); m != nil {
+				dir = m[1]
+			}
+		}
+		if dir == "" && words[0] == "nest" {
+			dir = "dist"
+		}
+	}
+	if dir == "" {
+		for _, w := range words {
+			if w == "dist" || w == "./dist" || strings.HasPrefix(w, "dist/") {
+				dir = "dist"
+			}
+		}
+	}
+	dir = path.Clean(strings.TrimPrefix(dir, "./"))
+	if dir == "." || dir == "" || path.IsAbs(dir) || strings.HasPrefix(dir, "..") || strings.ContainsAny(dir, " *?[$\"'\\") || dir == "node_modules" {
+		return ""
+	}
+	return dir
+}
+
+// runsOutput reports whether a CMD or ENTRYPOINT runs a file of the build
+// output with node, directly or through the start script.
+func runsOutput(words []string, out, start string) bool {
+	under := func(p string) bool {
+		p = path.Clean(strings.TrimPrefix(p, "./"))
+		return p == out || strings.HasPrefix(p, out+"/")
+	}
+	if len(words) >= 2 && words[0] == "node" {
+		return under(words[1])
+	}
+	isStart := len(words) == 2 && (words[0] == "npm" || words[0] == "yarn") && words[1] == "start" ||
+		len(words) == 3 && (words[0] == "npm" || words[0] == "yarn") && words[1] == "run" && words[2] == "start"
+	if !isStart || strings.ContainsAny(start, ";|&$`") {
+		return false
+	}
+	sw := strings.Fields(start)
+	return len(sw) >= 2 && sw[0] == "node" && under(sw[1])
+}
