@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,6 +19,8 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
+
+	"github.com/dockwise/dockwise/codeactions"
 )
 
 // cmdCreateDockerignore creates an ignore file; its argument is a
@@ -71,7 +72,7 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 	if !inFolders(folders, p) {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: %s is not inside a workspace folder", params.Command, p)
 	}
-	if err := createExclusive(p, args.Content); err != nil {
+	if err := codeactions.WriteNewFile(p, args.Content); err != nil {
 		log.Warn("create file", zap.String("path", p), zap.Error(err))
 		if errors.Is(err, fs.ErrExist) {
 			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s already exists", p)
@@ -99,22 +100,4 @@ func inFolders(folders []string, path string) bool {
 		}
 	}
 	return false
-}
-
-// createExclusive writes a new file; it fails when path exists.
-func createExclusive(path, content string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	if _, err := f.WriteString(content); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	return nil
 }

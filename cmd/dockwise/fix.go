@@ -138,7 +138,7 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			for _, nf := range res.files {
 				verb := "created"
-				write := writeNew
+				write := codeactions.WriteNewFile
 				if nf.Append {
 					verb, write = "added to", appendTo
 				}
@@ -292,25 +292,6 @@ func fixableRules() []string {
 		}
 	}
 	return out
-}
-
-// writeNew creates the file at path with text; it never replaces an
-// existing file.
-func writeNew(path, text string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	if _, err := f.WriteString(text); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	return nil
 }
 
 // appendTo adds text at the end of the existing file at path.
