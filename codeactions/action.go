@@ -57,6 +57,10 @@ type Action struct {
 	Preferred bool
 	// Suppress marks an action that hides a finding instead of fixing it.
 	Suppress bool
+	// Unverified marks a heavy action returned by a lazy entry point
+	// (ForDiagnosticsLazy, RefactorsLazy) before it was verified: only
+	// its title may be shown; Resolve returns it verified.
+	Unverified bool
 }
 
 // Input is what actions are computed from: a file and how it is checked.

@@ -51,7 +51,11 @@ func benchRange(b *testing.B, f *analysis.File, start, end int, wantFix bool) {
 		if len(errs) > 0 {
 			b.Fatal(errs)
 		}
-		n = len(acts)
+		refactors, errs := Refactors(in, start, end, false)
+		if len(errs) > 0 {
+			b.Fatal(errs)
+		}
+		n = len(acts) + len(refactors)
 	}
 	fixes := 0
 	in := NewInput(f, rules.All, analysis.Options{}, nil)

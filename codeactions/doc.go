@@ -11,7 +11,12 @@
 //
 // Besides the quick fixes of BuildKit's mechanical checks it holds the
 // larger rewrites, on the same model and verification: split a single-stage
-// build into builder and runtime stages (Go, Node, Java), copy dependency
-// manifests before the source, a smaller base, cache mounts, a non-root
-// USER, and a .dockerignore (a file to create or append to).
+// build into builder and runtime stages (Go, Node, Java, Python), copy
+// dependency manifests before the source, a smaller base, cache mounts, a
+// non-root USER, and a .dockerignore (a file to create or append to).
+//
+// The split is also offered as a refactor (Refactors), verified against
+// the finding SingleStageBuild would report even when it is turned off.
+// The heavy rewrites can be offered lazily, by title, and computed and
+// verified when chosen (ForDiagnosticsLazy, RefactorsLazy, Resolve).
 package codeactions

@@ -18,6 +18,12 @@ import (
 // suppressions. Only verified actions are returned; errs holds the
 // candidates that failed verification, bugs the caller logs.
 func ForDiagnostics(in *Input, diags []analysis.Diagnostic) (actions []*Action, errs []error) {
+	return forDiagnostics(in, diags, false)
+}
+
+// forDiagnostics is ForDiagnostics; with lazy set, heavy actions (see
+// Heavy) are returned unverified, marked Unverified.
+func forDiagnostics(in *Input, diags []analysis.Diagnostic, lazy bool) (actions []*Action, errs []error) {
 	var cands []*Action
 	for _, d := range diags {
 		fixes, err := fixesOf(in, d)
@@ -34,13 +40,34 @@ func ForDiagnostics(in *Input, diags []analysis.Diagnostic) (actions []*Action, 
 		cands = append(cands, sup...)
 	}
 	cands = dedupe(cands)
-	results := verifyAll(in, cands)
-	for i, a := range cands {
+	actions, verrs := verifyCandidates(in, cands, lazy)
+	return actions, append(errs, verrs...)
+}
+
+// verifyCandidates returns the candidates that pass verification (with
+// lazy set, the heavy ones unverified, marked so) and the errors of those
+// that fail.
+func verifyCandidates(in *Input, cands []*Action, lazy bool) (actions []*Action, errs []error) {
+	var now []*Action
+	for _, a := range cands {
+		if lazy && Heavy(a) {
+			a.Unverified = true
+		} else {
+			now = append(now, a)
+		}
+	}
+	results := verifyAll(in, now)
+	failed := map[*Action]bool{}
+	for i, a := range now {
 		if results[i] != nil {
 			errs = append(errs, results[i])
-			continue
+			failed[a] = true
 		}
-		actions = append(actions, a)
+	}
+	for _, a := range cands {
+		if !failed[a] {
+			actions = append(actions, a)
+		}
 	}
 	return actions, errs
 }

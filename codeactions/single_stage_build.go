@@ -1,5 +1,6 @@
 // This file defines the fixes of SingleStageBuild (Node's is in
-// single_stage_build_node.go, Java's in single_stage_build_java.go) and
+// single_stage_build_node.go, Java's in single_stage_build_java.go,
+// Python's in single_stage_build_python.go) and
 // those for Go: the original
 // stage becomes the builder (named `build` unless it has a name), its
 // `go build` runs with CGO_ENABLED=0, and a runtime stage is added that
@@ -26,7 +27,7 @@
 //   - a runtime instruction uses a variable, a HEALTHCHECK needs a shell
 //     or another program, or USER names a user (the runtime has no
 //     /etc/passwd entry for it);
-//   - the stage is a Python, Rust, .NET or other build (not done yet).
+//   - the stage is a Rust, .NET or other build (not done yet).
 //
 // The split is not safe: the application may need files, libraries or
 // tools of the builder at run time; the user decides.
@@ -63,6 +64,8 @@ func fixSingleStage(in *Input, d analysis.Diagnostic) []*Action {
 		return nodeSplit(in, s)
 	case analysis.FamilyMaven, analysis.FamilyGradle, analysis.FamilyTemurin:
 		return javaSplit(in, s)
+	case analysis.FamilyPython:
+		return pythonSplit(in, s)
 	}
 	if s.Image().Family != analysis.FamilyGo {
 		return nil

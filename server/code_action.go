@@ -1,23 +1,35 @@
 // This file defines textDocument/codeAction: the quick fixes and
-// suppressions of the diagnostics in the request's context, and
-// source.fixAll.dockwise. Package codeactions computes and verifies the
-// actions; this handler finds the document, maps the client's diagnostics
-// to the engine's, and converts the actions to LSP edits.
+// suppressions of the diagnostics in the request's context, the
+// refactor.rewrite actions at the range (the split of a single-stage
+// toolchain build, on its FROM line, whether or not the rule is on), and
+// source.fixAll.dockwise; and codeAction/resolve. Package codeactions
+// computes and verifies the actions; this handler finds the document, maps
+// the client's diagnostics to the engine's, and converts the actions to
+// LSP edits.
 //
-// Every edit is computed (and verified) before it is offered, so the
-// server does not resolve actions lazily (no codeAction/resolve). Fix all
-// is computed when the client asks for source actions, or for every
-// action when the user invoked the request; not for the automatic requests
-// editors send as the cursor moves, which must stay cheap.
+// Every edit is verified before the client gets it. For a client that
+// resolves edits (resolveSupport with "edit"), the heavy rewrites (splits,
+// manifests first, .dockerignore, cache mounts) are offered by title, with
+// data naming the document version and the target, and
+// codeAction/resolve computes and verifies the edit; a document that
+// changed since, or an action that no longer verifies, is answered with
+// ContentModified, never with a wrong edit. Other clients get every edit
+// eagerly. Fix all is computed when the client asks for source actions,
+// or for every action when the user invoked the request; not for the
+// automatic requests editors send as the cursor moves, which must stay
+// cheap.
 package server
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
@@ -55,9 +67,10 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	}
 	only := params.Context.Only
 	quickFixes := kindWanted(only, codeactions.QuickFix)
+	refactors := kindWanted(only, codeactions.RefactorRewrite)
 	fixAll := kindWanted(only, codeactions.SourceFixAll) &&
 		(len(only) > 0 || params.Context.TriggerKind != protocol.CodeActionTriggerKindAutomatic)
-	if !quickFixes && !fixAll {
+	if !quickFixes && !refactors && !fixAll {
 		return nil, nil
 	}
 
@@ -72,6 +85,36 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			log.Error("code action failed verification (a bug; the action is not offered)", zap.Int32("version", version), zap.Error(err))
 		}
 	}
+	// offer converts a and adds it to out; an unverified (lazy) action
+	// goes without its edit, with the data codeAction/resolve needs.
+	offer := func(a *codeactions.Action, pds []protocol.Diagnostic, rule string, r protocol.Range) {
+		ca := conv.convert(a, pds)
+		if ca == nil {
+			return
+		}
+		if a.Unverified && ca.Edit == nil {
+			// A command (the server writes the file) carries what it
+			// does: resolve it now.
+			start, _ := m.offset(f, r.Start)
+			end, _ := m.offset(f, r.End)
+			ra, err := codeactions.Resolve(in, a.Kind, rule, start, end, a.Title)
+			if err != nil {
+				logBugs([]error{err})
+				return
+			}
+			if ca = conv.convert(ra, pds); ca == nil {
+				return
+			}
+		} else if a.Unverified {
+			data, err := json.Marshal(resolveData{URI: u, Version: version, Kind: string(a.Kind), Rule: rule, Range: r})
+			if err != nil {
+				return
+			}
+			ca.Edit, ca.Data = nil, protocol.LSPAny(data)
+		}
+		out = append(out, ca)
+	}
+	offeredSplit := false
 	if quickFixes && len(params.Context.Diagnostics) > 0 {
 		// The client's diagnostics that the server still has: same
 		// range and rule.
@@ -93,7 +136,11 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		actions, errs := codeactions.ForDiagnostics(in, diags)
+		forDiagnostics := codeactions.ForDiagnostics
+		if caps.resolveEdit {
+			forDiagnostics = codeactions.ForDiagnosticsLazy
+		}
+		actions, errs := forDiagnostics(in, diags)
 		logBugs(errs)
 		for _, a := range actions {
 			var pds []protocol.Diagnostic
@@ -104,9 +151,32 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 					}
 				}
 			}
-			if ca := conv.convert(a, pds); ca != nil {
-				out = append(out, ca)
+			var target analysis.Diagnostic
+			if len(a.Diagnostics) > 0 {
+				target = a.Diagnostics[0]
 			}
+			offer(a, pds, target.Rule, m.rangeOf(f, target.Start, target.End))
+		}
+		for _, d := range diags {
+			offeredSplit = offeredSplit || d.Rule == splitRule
+		}
+	}
+	if refactors && !offeredSplit {
+		// The split as a refactor, unless it is offered as the quick fix
+		// of the finding in the context.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		start, _ := m.offset(f, params.Range.Start)
+		end, _ := m.offset(f, params.Range.End)
+		refactorsAt := codeactions.Refactors
+		if caps.resolveEdit {
+			refactorsAt = codeactions.RefactorsLazy
+		}
+		actions, errs := refactorsAt(in, start, end, len(only) > 0)
+		logBugs(errs)
+		for _, a := range actions {
+			offer(a, nil, splitRule, params.Range)
 		}
 	}
 	if fixAll {
@@ -126,6 +196,83 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	}
 	log.Debug("code actions", zap.Int32("version", version), zap.Int("actions", len(out)))
 	return out, nil
+}
+
+// splitRule is the rule whose fixes are also offered as refactors.
+const splitRule = "SingleStageBuild"
+
+// codeContentModified is LSP's ContentModified error code: the document
+// changed, so the result of the request would be wrong.
+const codeContentModified jsonrpc2.Code = -32801
+
+// resolveData is the data of a lazy action: the document version it was
+// offered for, and its target (for a quick fix, the finding's rule and
+// range; for a refactor, the rule and the request's range).
+type resolveData struct {
+	URI     uri.URI        `json:"uri"`
+	Version int32          `json:"version"`
+	Kind    string         `json:"kind"`
+	Rule    string         `json:"rule"`
+	Range   protocol.Range `json:"range"`
+}
+
+// CodeActionResolve answers codeAction/resolve: it computes and verifies
+// the edit of a lazy action.
+func (s *Server) CodeActionResolve(ctx context.Context, params *protocol.CodeAction) (*protocol.CodeAction, error) {
+	log := s.log.With(zap.String("method", protocol.MethodCodeActionResolve), zap.String("title", params.Title))
+	if params.Edit != nil || len(params.Data) == 0 {
+		return params, nil // nothing to resolve
+	}
+	// The decoded strings share the request's buffer: the answer holds
+	// a copy.
+	raw, err := protocol.Marshal(params)
+	if err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "bad code action: %v", err)
+	}
+	params = &protocol.CodeAction{}
+	if err := protocol.Unmarshal(raw, params); err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "bad code action: %v", err)
+	}
+	var data resolveData
+	if err := json.Unmarshal(params.Data, &data); err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "bad code action data: %v", err)
+	}
+	s.mu.Lock()
+	d := s.docs[data.URI]
+	var f *analysis.File
+	var version int32
+	if d != nil {
+		f, version = d.file, d.version
+	}
+	cfg, m, caps := s.config, s.mapper, s.caps
+	s.mu.Unlock()
+	if d == nil || version != data.Version {
+		return nil, jsonrpc2.Errorf(codeContentModified, "the document changed since the action was offered")
+	}
+	in := codeactions.NewInput(f, s.rules, analysis.Options{Config: &cfg.analysis, Context: s.buildContext(d, cfg)}, nil)
+	conv := actionConverter{uri: data.URI, file: f, version: version, mapper: m, caps: caps}
+	if in.Options.Context != nil {
+		conv.contextDir = in.Options.Context.Dir
+	}
+	start, _ := m.offset(f, data.Range.Start)
+	end, _ := m.offset(f, data.Range.End)
+	a, err := codeactions.Resolve(in, codeactions.Kind(data.Kind), data.Rule, start, end, params.Title)
+	if err != nil {
+		if !errors.Is(err, codeactions.ErrNotOffered) {
+			log.Error("code action failed verification (a bug; the action is not applied)", zap.Int32("version", version), zap.Error(err))
+		}
+		return nil, jsonrpc2.Errorf(codeContentModified, "%q can no longer be applied: %v", params.Title, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ca := conv.convert(a, params.Diagnostics)
+	if ca == nil || ca.Edit == nil {
+		return nil, jsonrpc2.Errorf(codeContentModified, "%q can no longer be applied", params.Title)
+	}
+	res := *params
+	res.Edit = ca.Edit
+	return &res, nil
 }
 
 // kindWanted reports whether actions of kind k pass the request's `only`

@@ -144,8 +144,8 @@ func TestCodeActionCapability(t *testing.T) {
 		t.Fatalf("codeActionProvider = %#v", res.Capabilities.CodeActionProvider)
 	}
 	want := []protocol.CodeActionKind{"quickfix", "refactor.rewrite", "source.fixAll.dockwise"}
-	if !slices.Equal(opts.CodeActionKinds, want) || opts.ResolveProvider != nil {
-		t.Errorf("code action options %+v, want kinds %v and no resolve", opts, want)
+	if !slices.Equal(opts.CodeActionKinds, want) || opts.ResolveProvider == nil || !*opts.ResolveProvider {
+		t.Errorf("code action options %+v, want kinds %v and resolve", opts, want)
 	}
 
 	// A client that takes only Commands is offered nothing.

@@ -33,6 +33,7 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	}
 	if td := params.Capabilities.TextDocument; td != nil && td.CodeAction != nil {
 		caps.codeActionLiterals = td.CodeAction.CodeActionLiteralSupport.CodeActionKind.ValueSet != nil
+		caps.resolveEdit = caps.codeActionLiterals && slices.Contains(td.CodeAction.ResolveSupport.Properties, "edit")
 	}
 	var folders []string
 	if fs, ok := params.WorkspaceFolders.Get(); ok {
@@ -65,9 +66,10 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	openClose := true
 	var codeActions protocol.CodeActionProvider
 	if caps.codeActionLiterals {
-		// Every action's edit is computed, and verified, before it is
-		// offered: there is nothing to resolve later.
-		codeActions = &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds}
+		// A client that resolves edits gets the heavy rewrites without
+		// their edit, which codeAction/resolve computes and verifies.
+		resolve := true
+		codeActions = &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds, ResolveProvider: &resolve}
 	}
 	return &protocol.InitializeResult{
 		Capabilities: protocol.ServerCapabilities{

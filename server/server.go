@@ -84,6 +84,7 @@ type clientCaps struct {
 	codeActionLiterals  bool // CodeAction results (not only Commands) from textDocument/codeAction
 	documentChanges     bool // versioned documentChanges in a WorkspaceEdit
 	createFiles         bool // CreateFile operations in a WorkspaceEdit
+	resolveEdit         bool // codeAction/resolve of a CodeAction's edit
 }
 
 // New returns a server.
