@@ -8,7 +8,14 @@
 //
 //	rules: A,B        the rules whose findings get actions (default: the
 //	                  archive's name when it is a rule, else every rule)
-//	actions: fixes,suppressions,fixall   which actions to show (default: fixes)
+//	actions: fixes,suppressions,fixall,refactors   which actions to show
+//	                  (default: fixes; refactors: the refactor.rewrite
+//	                  actions of the whole file)
+//	split-clean: A,B  the rules that must not fire on the result of a
+//	                  split (a refactor or a fix of SingleStageBuild)
+//	split: required   every case must be offered a split
+//	split-as-root: T  splits whose title contains T run as root by design
+//	                  (nginx:alpine): RootRuntimeUser is not checked on them
 //	crlf: true        the Dockerfile is tested with CRLF line ends
 package codeactions
 
@@ -184,6 +191,16 @@ func TestGolden(t *testing.T) {
 					}
 					results = append(results, out)
 					checkIndependently(t, c.name, in, a, out)
+					if h["split-clean"] != "" && isSplit(a) {
+						clean := strings.Split(h["split-clean"], ",")
+						if r := h["split-as-root"]; r != "" && strings.Contains(a.Title, r) {
+							clean = slices.DeleteFunc(clean, func(s string) bool { return s == "RootRuntimeUser" })
+						}
+						checkSplitClean(t, c.name, in, a, out, clean)
+					}
+				}
+				if h["split"] == "required" && !slices.ContainsFunc(got, isSplit) {
+					t.Errorf("%s: no split offered", c.name)
 				}
 				if *update {
 					c.golden = map[string]string{}
@@ -255,7 +272,7 @@ func runActions(t *testing.T, name string, in *Input, ruleSet, kinds []string) [
 			diags = append(diags, d)
 		}
 	}
-	if len(diags) == 0 {
+	if len(diags) == 0 && !slices.Contains(kinds, "refactors") {
 		t.Errorf("%s: no finding of %v to act on", name, ruleSet)
 	}
 	var out []*Action
@@ -280,6 +297,23 @@ func runActions(t *testing.T, name string, in *Input, ruleSet, kinds []string) [
 		}
 		if res.Action != nil {
 			out = append(out, res.Action)
+		}
+	}
+	if slices.Contains(kinds, "refactors") {
+		acts, errs := Refactors(in, 0, 0, true)
+		for _, err := range errs {
+			t.Errorf("%s: refactor: %v", name, err)
+		}
+		// A refactor with the edits of a fix offered is that fix.
+	refactors:
+		for _, a := range acts {
+			for _, b := range out {
+				if slices.Equal(a.Edits, b.Edits) {
+					continue refactors
+				}
+			}
+			a.Title = "refactor: " + a.Title
+			out = append(out, a)
 		}
 	}
 	// Titles name the results: make repeated ones distinct.
@@ -332,6 +366,37 @@ func checkIndependently(t *testing.T, name string, in *Input, a *Action, out str
 	}
 	if b, e := count(before, bad), count(after, bad); e > b {
 		t.Errorf("%s: %q: parse errors and errors went from %d to %d:\n%s", name, a.Title, b, e, out)
+	}
+}
+
+// isSplit reports whether a splits the file into stages: a refactor or
+// a fix of SingleStageBuild.
+func isSplit(a *Action) bool {
+	if a.Kind == RefactorRewrite {
+		return true
+	}
+	for _, d := range a.Diagnostics {
+		if d.Rule == rules.SingleStageBuild.Name {
+			return !a.Suppress
+		}
+	}
+	return false
+}
+
+// checkSplitClean checks the result of a split: it has more than one
+// stage, its final stage does not run on a toolchain image, and none of
+// the rules fires on it.
+func checkSplitClean(t *testing.T, name string, in *Input, a *Action, out string, clean []string) {
+	t.Helper()
+	nf := analysis.Parse(out)
+	st := nf.Semantics().Stages
+	if len(st) < 2 || st[len(st)-1].Image().Toolchain {
+		t.Errorf("%s: %q: the result is not split onto a runtime image:\n%s", name, a.Title, out)
+	}
+	for _, d := range analysis.Check(nf, in.Rules, in.Options) {
+		if slices.Contains(clean, d.Rule) {
+			t.Errorf("%s: %q: %s still fires on line %d: %s", name, a.Title, d.Rule, nf.LineOf(d.Start)+1, d.Message)
+		}
 	}
 }
 

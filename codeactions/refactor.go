@@ -9,9 +9,16 @@
 // finding go away with no parse error and no new error. A file whose
 // comments suppress the rule (`# check=skip=`, `# dockwise ignore=`) gets
 // no refactor: the finding to verify against is not there.
+//
+// A single-stage toolchain file on which the rule does not fire (a plain
+// `pip install` with no build step) is offered the split too, verified
+// against what such a split must achieve: no parse error, no new error,
+// and on the result the final stage's base is not a toolchain image and
+// neither SingleStageBuild nor RuntimeBaseNotMinimal fires.
 package codeactions
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -57,19 +64,79 @@ func refactors(in *Input, start, end int, anywhere, lazy bool) (actions []*Actio
 			break
 		}
 	}
-	if target == nil {
-		return nil, nil
+	synthetic := target == nil
+	if synthetic {
+		if suppressed(probe, s.From) {
+			return nil, nil
+		}
+		target = &analysis.Diagnostic{Rule: rules.SingleStageBuild.Name, Severity: rules.SingleStageBuild.Severity,
+			Start: s.From.Start(), End: s.From.End(), Instruction: s.From}
 	}
 	cands, err := fixesOf(probe, *target)
 	if err != nil {
 		errs = append(errs, err)
 	}
 	verified, verrs := verifyCandidates(probe, cands, lazy)
+	errs = append(errs, verrs...)
+	var out []*Action
 	for _, a := range verified {
+		if synthetic && !a.Unverified {
+			if err := verifyRuntime(probe, a); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
 		a.Kind = RefactorRewrite
 		a.Diagnostics = nil
+		out = append(out, a)
 	}
-	return verified, append(errs, verrs...)
+	return out, errs
+}
+
+// suppressed reports whether the file's comments or directives turn
+// SingleStageBuild off at from: the file is checked with the rule
+// replaced by one that always reports on from, and nothing comes out.
+func suppressed(in *Input, from *analysis.Instruction) bool {
+	probe := *rules.SingleStageBuild
+	probe.Run, probe.Check = nil, func(p *analysis.Pass, inst *analysis.Instruction) {
+		if inst == from {
+			p.Reportf(inst, inst.Start(), inst.End(), "probe")
+		}
+	}
+	for _, d := range analysis.Check(in.File, []*analysis.Rule{&probe}, in.Options) {
+		if d.Rule == probe.Name && d.Instruction == from {
+			return false
+		}
+	}
+	return true
+}
+
+// runtimeRules are the rules that must not fire on the result of a split.
+var runtimeRules = []*analysis.Rule{rules.SingleStageBuild, rules.RuntimeBaseNotMinimal}
+
+// verifyRuntime checks the result of a split offered without a finding:
+// its final stage's base is not a toolchain image, and neither
+// SingleStageBuild nor RuntimeBaseNotMinimal fires on it.
+func verifyRuntime(in *Input, a *Action) error {
+	fail := func(reason string) error {
+		return &VerifyError{Title: a.Title, Rules: []string{rules.SingleStageBuild.Name}, Reason: reason}
+	}
+	out, err := Apply(in.File.Text, a.Edits)
+	if err != nil {
+		return fail("bad edits: " + err.Error())
+	}
+	nf := analysis.Parse(out)
+	st := nf.Semantics().Stages
+	if len(st) == 0 || st[len(st)-1].Image().Toolchain {
+		return fail("the final stage still runs on a toolchain image")
+	}
+	opts := in.Options
+	opts.Config = nil
+	if ds := analysis.Check(nf, runtimeRules, opts); len(ds) > 0 {
+		d := ds[0]
+		return fail(fmt.Sprintf("line %d has %s: %s", nf.LineOf(d.Start)+1, d.Rule, d.Message))
+	}
+	return nil
 }
 
 // refactorInput returns in with SingleStageBuild among its rules and

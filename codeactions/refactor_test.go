@@ -1,6 +1,6 @@
 // This file tests Refactors: the split is offered as refactor.rewrite on
 // the FROM line of every golden SingleStageBuild case that has a split
-// (Python's included),
+// (Python's and static front ends' included),
 // with the same edits as the quick fix, when the rule is turned off too;
 // not elsewhere, not on files the rule does not apply to.
 package codeactions
@@ -17,7 +17,7 @@ import (
 
 func TestRefactorsMatchSplitFixes(t *testing.T) {
 	var cases []*goldenCase
-	for _, p := range []string{"testdata/SingleStageBuild.txtar", "testdata/SingleStageBuild_python.txtar"} {
+	for _, p := range []string{"testdata/SingleStageBuild.txtar", "testdata/SingleStageBuild_python.txtar", "testdata/SingleStageBuild_static.txtar"} {
 		ar, err := txtar.ParseFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -187,4 +187,69 @@ func TestLazyAndRefactorsOnEveryFixture(t *testing.T) {
 		t.Errorf("refactored %d, resolved %d", refactored, resolved)
 	}
 	t.Logf("%d fixtures: %d refactors, %d lazy actions resolved", len(fixtures), refactored, resolved)
+}
+
+// plainPython is a single-stage toolchain file on which SingleStageBuild
+// does not fire: it installs dependencies and builds nothing.
+const plainPython = "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+
+func TestRefactorsWithoutFinding(t *testing.T) {
+	in := NewInput(analysis.Parse(plainPython), rules.All, analysis.Options{}, nil)
+	for _, d := range in.Diagnostics() {
+		if d.Rule == "SingleStageBuild" {
+			t.Fatalf("SingleStageBuild fires on the plain file: %s", d.Message)
+		}
+	}
+	got, errs := Refactors(in, 0, 0, false)
+	if len(errs) > 0 || len(got) != 1 {
+		t.Fatalf("refactors: %d (%v), want 1", len(got), errs)
+	}
+	out, err := Apply(plainPython, got[0].Edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nf := analysis.Parse(out)
+	st := nf.Semantics().Stages
+	if len(st) != 2 || st[1].Image().Toolchain {
+		t.Fatalf("not split onto a runtime image:\n%s", out)
+	}
+	for _, d := range analysis.Check(nf, rules.All, analysis.Options{}) {
+		if d.Rule == "SingleStageBuild" || d.Rule == "RuntimeBaseNotMinimal" || d.Rule == analysis.ParseErrorRule || d.Severity == analysis.SeverityError {
+			t.Errorf("the result has %s: %s", d.Rule, d.Message)
+		}
+	}
+	// Lazily offered, it resolves to the same edits.
+	lazy, _ := RefactorsLazy(in, 0, 0, false)
+	if len(lazy) != 1 || !lazy[0].Unverified {
+		t.Fatalf("lazy: %d actions", len(lazy))
+	}
+	r, err := Resolve(in, RefactorRewrite, "SingleStageBuild", 0, 0, lazy[0].Title)
+	if err != nil || !slices.Equal(r.Edits, got[0].Edits) {
+		t.Errorf("resolve: %v", err)
+	}
+	// Suppressed in the file: nothing.
+	for _, text := range []string{"# check=skip=SingleStageBuild\n" + plainPython, "# dockwise global ignore=SingleStageBuild\n" + plainPython} {
+		in := NewInput(analysis.Parse(text), rules.All, analysis.Options{}, nil)
+		if got, _ := Refactors(in, 0, len(text), true); len(got) != 0 {
+			t.Errorf("suppressed: offered %q", got[0].Title)
+		}
+	}
+}
+
+// TestVerifyRuntimeFails checks that the criterion of a split offered
+// without a finding rejects a result that still runs on the toolchain.
+func TestVerifyRuntimeFails(t *testing.T) {
+	in := NewInput(analysis.Parse(plainPython), rules.All, analysis.Options{}, nil)
+	for _, a := range []*Action{
+		{Title: "comment", Edits: []Edit{{Start: 0, End: 0, NewText: "# x\n"}}},
+		{Title: "full runtime", Edits: []Edit{{Start: len(plainPython), End: len(plainPython), NewText: "FROM python:3.12\nCMD [\"python\"]\n"}}},
+	} {
+		if err := verifyRuntime(in, a); err == nil {
+			t.Errorf("%q passes", a.Title)
+		}
+	}
+	ok := &Action{Title: "slim", Edits: []Edit{{Start: len(plainPython), End: len(plainPython), NewText: "FROM python:3.12-slim\nUSER 1000\nCMD [\"python\"]\n"}}}
+	if err := verifyRuntime(in, ok); err != nil {
+		t.Errorf("%q: %v", ok.Title, err)
+	}
 }

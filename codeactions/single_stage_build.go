@@ -1,5 +1,6 @@
 // This file defines the fixes of SingleStageBuild (Node's is in
-// single_stage_build_node.go, Java's in single_stage_build_java.go,
+// single_stage_build_node.go, static front ends' in
+// single_stage_build_static.go, Java's in single_stage_build_java.go,
 // Python's in single_stage_build_python.go) and
 // those for Go: the original
 // stage becomes the builder (named `build` unless it has a name), its
@@ -61,6 +62,9 @@ func fixSingleStage(in *Input, d analysis.Diagnostic) []*Action {
 	}
 	switch s.Image().Family {
 	case analysis.FamilyNode:
+		if acts := staticSplit(in, s); acts != nil {
+			return acts
+		}
 		return nodeSplit(in, s)
 	case analysis.FamilyMaven, analysis.FamilyGradle, analysis.FamilyTemurin:
 		return javaSplit(in, s)

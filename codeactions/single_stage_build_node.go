@@ -175,7 +175,14 @@ func nodeOutDir(ctx *analysis.BuildContext, script string) string {
 		}
 	}
 	if dir == "" && (words[0] == "tsc" || words[0] == "nest") {
-		for _, w := range words[1:] {
+		for i, w := range words[1:] {
+			// -p naming the project's own tsconfig.json is the default.
+			if (w == "-p" || w == "--project") && i+2 < len(words) && defaultTSConfig(words[i+2]) {
+				continue
+			}
+			if (i > 0 && (words[i] == "-p" || words[i] == "--project")) && defaultTSConfig(w) {
+				continue
+			}
 			if strings.HasPrefix(w, "-p") || strings.HasPrefix(w, "--project") || strings.HasPrefix(w, "--build") || w == "-b" {
 				return "" // another tsconfig
 			}
@@ -201,6 +208,16 @@ func nodeOutDir(ctx *analysis.BuildContext, script string) string {
 		return ""
 	}
 	return dir
+}
+
+// defaultTSConfig reports whether a --project value names the project's
+// own tsconfig.json, the one tsc reads without it.
+func defaultTSConfig(p string) bool {
+	switch p {
+	case "tsconfig.json", "./tsconfig.json", ".", "./":
+		return true
+	}
+	return false
 }
 
 // runsOutput reports whether a CMD or ENTRYPOINT runs a file of the build
