@@ -27,7 +27,10 @@ form of a CMD that uses nothing of the shell, and so on. With --rule it
 applies the fixes of the named rules, safe or not. Every fix is checked
 before it is applied: the fixed file is parsed and checked again, and a fix
 that leaves its finding, breaks the parse or adds an error is not applied.
-Fixes never suppress findings.
+Fixes never suppress findings. --rule SingleStageBuild also splits a
+single-stage toolchain build on which the rule does not fire (dependencies
+installed, nothing built) into builder and runtime stages, when the split
+can be verified.
 
 Each PATH is a Dockerfile, a directory searched for Dockerfiles as check
 does, or "-" for standard input. The fixed file is printed to standard
@@ -150,7 +153,12 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "dockwise fix: %s %s\n", verb, nf.Path)
 			}
 			if res.newText != res.oldText || len(res.files) > 0 {
-				fmt.Fprintf(stderr, "dockwise fix: %s: %s\n", t.path, describeFixed(res.fixed))
+				if len(res.refactors) == 0 || sumFixed(res.fixed) > 0 {
+					fmt.Fprintf(stderr, "dockwise fix: %s: %s\n", t.path, describeFixed(res.fixed))
+				}
+				for _, title := range res.refactors {
+					fmt.Fprintf(stderr, "dockwise fix: %s: refactored: %s\n", t.path, title)
+				}
 			}
 		case *diff:
 			oldName, newName := t.path, t.path
@@ -217,6 +225,7 @@ type fixResult struct {
 	files            []codeactions.NewFile // files to create, Path relative to the working directory or absolute
 	bugs             []error
 	warning          string
+	refactors        []string // titles of the refactors applied
 }
 
 // fixOne reads and fixes one target. With files set, the fixes that
@@ -244,6 +253,20 @@ func fixOne(t target, stdin io.Reader, contextDir string, ruleNames []string, fi
 			return nil, fmt.Errorf("fix %s: %w", t.path, err)
 		}
 	}
+	if slices.Contains(ruleNames, "SingleStageBuild") && res.fixed["SingleStageBuild"] == 0 {
+		if err := refactorSplit(res, bctx); err != nil {
+			return nil, fmt.Errorf("fix %s: %w", t.path, err)
+		}
+		if len(res.refactors) > 0 {
+			// The findings of the rules asked for, in the split file.
+			res.remaining = nil
+			for _, d := range analysis.Check(analysis.Parse(res.newText), registry, analysis.Options{Context: bctx}) {
+				if slices.Contains(ruleNames, d.Rule) {
+					res.remaining = append(res.remaining, d)
+				}
+			}
+		}
+	}
 	if files && len(ruleNames) > 0 && !t.stdin && bctx != nil && filepath.Clean(bctx.Dir) == filepath.Dir(filepath.Clean(t.path)) {
 		in := codeactions.NewInput(analysis.Parse(res.newText), registry, analysis.Options{Context: bctx}, nil)
 		actions, bugs := codeactions.FileFixes(in, codeactions.FixOptions{Rules: ruleNames, Unsafe: true})
@@ -267,6 +290,39 @@ func fixOne(t target, stdin io.Reader, contextDir string, ruleNames []string, fi
 	return res, nil
 }
 
+// refactorSplit applies the split refactor (codeactions.Refactors) to
+// res.newText when --rule names SingleStageBuild and the rule has no
+// finding left to fix there: a single-stage toolchain build on which the
+// rule does not fire (a plain `pip install`, no build step) is split all
+// the same, with the first (preferred) verified split. A file the split
+// is not offered on is left as it is.
+func refactorSplit(res *fixResult, bctx *analysis.BuildContext) error {
+	for _, d := range res.remaining {
+		if d.Rule == "SingleStageBuild" {
+			return nil // a finding the fix could not fix: reported as such
+		}
+	}
+	in := codeactions.NewInput(analysis.Parse(res.newText), registry, analysis.Options{Context: bctx}, nil)
+	actions, bugs := codeactions.Refactors(in, 0, len(res.newText), true)
+	res.bugs = append(res.bugs, bugs...)
+	var best *codeactions.Action
+	for _, a := range actions {
+		if best == nil || a.Preferred && !best.Preferred {
+			best = a
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	text, err := codeactions.Apply(res.newText, best.Edits)
+	if err != nil {
+		return err
+	}
+	res.newText = text
+	res.refactors = append(res.refactors, best.Title)
+	return nil
+}
+
 // describeFixed says how many findings of which rules were fixed.
 func describeFixed(fixed map[string]int) string {
 	var parts []string
@@ -281,6 +337,15 @@ func describeFixed(fixed map[string]int) string {
 		noun = "finding"
 	}
 	return fmt.Sprintf("fixed %d %s (%s)", n, noun, strings.Join(parts, ", "))
+}
+
+// sumFixed returns the number of findings fixed.
+func sumFixed(fixed map[string]int) int {
+	n := 0
+	for _, k := range fixed {
+		n += k
+	}
+	return n
 }
 
 // fixableRules returns the rules of the registry that have a fix.

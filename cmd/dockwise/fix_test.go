@@ -256,3 +256,46 @@ func TestFixUsageErrors(t *testing.T) {
 		t.Errorf("help fix: code %d\n%s", r.code, r.stdout)
 	}
 }
+
+// plainPython is a single-stage toolchain build on which SingleStageBuild
+// does not fire: it installs dependencies and builds nothing.
+const plainPython = "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+
+func TestFixRuleAppliesSplitRefactor(t *testing.T) {
+	dir := writeTree(t, map[string]string{"Dockerfile": plainPython, "requirements.txt": "flask\n", "app.py": "1\n"})
+	path := filepath.Join(dir, "Dockerfile")
+	r := dockwise(t, "", "fix", "--rule", "SingleStageBuild", path)
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "FROM python:3.12 AS build\n") || !strings.Contains(r.stdout, "\nFROM python:3.12-slim") || !strings.Contains(r.stdout, "/opt/venv") {
+		t.Fatalf("--rule SingleStageBuild: code %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	// Without --rule the split is not applied: it is not safe.
+	if r := dockwise(t, "", "fix", path); r.stdout != plainPython {
+		t.Errorf("fix without --rule split the build:\n%s", r.stdout)
+	}
+	// --write rewrites the file and says which refactor it applied.
+	w := dockwise(t, "", "fix", "--rule", "SingleStageBuild", "--write", path)
+	data, _ := os.ReadFile(path)
+	if w.code != exitOK || string(data) != r.stdout || !strings.Contains(w.stderr, "refactored: Split") {
+		t.Errorf("--write: code %d, stderr %s, file:\n%s", w.code, w.stderr, data)
+	}
+	// Applied again: already split, nothing to do.
+	if r2 := dockwise(t, "", "fix", "--rule", "SingleStageBuild", path); r2.code != exitOK || r2.stdout != string(data) {
+		t.Errorf("second run: code %d\n%s%s", r2.code, r2.stdout, r2.stderr)
+	}
+	// A toolchain file the split is not offered on (no CMD to keep) is
+	// left as it is; the rule has no finding there, so the exit code is 0.
+	other := "FROM python:3.12\nRUN pip install flask\n"
+	if r := dockwise(t, other, "fix", "--rule", "SingleStageBuild", "-"); r.code != exitOK || r.stdout != other {
+		t.Errorf("no split offered: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestFixRuleSplitFindingUnfixed checks that a SingleStageBuild finding
+// whose split cannot be computed still exits 1.
+func TestFixRuleSplitFindingUnfixed(t *testing.T) {
+	src := "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app . && ./gen.sh\nCMD /app $FLAGS\n"
+	r := dockwise(t, src, "fix", "--rule", "SingleStageBuild", "-")
+	if !strings.Contains(r.stderr, "[SingleStageBuild]") || r.code != exitFindings || r.stdout != src {
+		t.Errorf("unfixable finding: code %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+}
