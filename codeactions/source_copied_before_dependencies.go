@@ -1,10 +1,13 @@
 // This file defines the fix of SourceCopiedBeforeDependencies: copy the
 // dependency manifests (and the lockfile the build context has) on their
 // own before the install, and move the broad COPY after it. For a build
-// that fetches what it lacks (go build, mvn package, gradle build, dotnet
-// publish), the manifests are copied and the download-only step (go mod
-// download, mvn dependency:go-offline, gradle dependencies, dotnet
-// restore) runs before the broad COPY, which stays where it is.
+// that fetches what it lacks (go build, cargo build, mvn package, gradle
+// build, dotnet publish), the manifests are copied and the download-only
+// step (go mod download, cargo fetch, mvn dependency:go-offline, gradle
+// dependencies, dotnet restore) runs before the broad COPY, which stays
+// where it is. cargo fetch needs a target: an empty src/main.rs
+// (src/lib.rs for a library) is written first, and the broad COPY
+// overwrites it with the real source.
 //
 // No fix is offered when the result could build differently:
 //   - the COPY has more than one source, a heredoc, --parents, --exclude,
@@ -21,9 +24,10 @@
 //     workspaces, a .yarn directory, Go replace directives to local
 //     paths or go.work, a Maven reactor (<modules>) or the Maven/Gradle
 //     wrappers, Gradle subprojects, a gemspec, composer scripts or the
-//     autoloader, cargo (cargo fetch needs the sources' targets);
-//   - the files to copy cannot be known (gradle and dotnet need the
-//     build context).
+//     autoloader, a cargo workspace, path dependency, explicit target
+//     or build script (the dummy target would not stand in for them);
+//   - the files to copy cannot be known (gradle, dotnet and cargo need
+//     the build context).
 //
 // The fix is not safe: an install step that reads more than the manifests
 // (a postinstall script, a local path dependency) fails after it; the user
@@ -173,13 +177,29 @@ func fixSourceBeforeDeps(in *Input, d analysis.Diagnostic) []*Action {
 	installText := keywordLike(di.Install.Keyword(), "RUN") + " " + strings.TrimSpace(cmd.Name+" "+cmd.Sub)
 	list := strings.Join(files, " ")
 	if !di.Explicit {
-		download := downloadCommand(di)
-		if download == "" {
+		download, run := downloadCommand(di), ""
+		switch {
+		case download == "":
 			return nil
+		case di.Group == "cargo":
+			// The dummy target is written where the RUN runs: the build
+			// must run in the WORKDIR, where the manifests land.
+			if cmd.Dir != "" && path.Clean(cmd.Dir) != "." {
+				if wd, ok := workdirBefore(s, ck); !ok || !path.IsAbs(cmd.Dir) || path.Clean(cmd.Dir) != wd {
+					return nil
+				}
+			}
+			target := "echo 'fn main() {}' > src/main.rs"
+			if cargoLibrary(ctx, src) {
+				target = "touch src/lib.rs"
+			}
+			run = "mkdir -p src && " + target + " && " + download
+		default:
+			run = download
 		}
-		runLine := indent + keywordLike(written, "RUN") + " " + download + nl
+		runLine := indent + keywordLike(written, "RUN") + " " + run + nl
 		return []*Action{{
-			Title:     "Copy `" + list + "` and run `" + download + "` before `" + short(copyText, 40) + "`",
+			Title:     "Copy `" + list + "` and run `" + run + "` before `" + short(copyText, 40) + "`",
 			Edits:     []Edit{{Start: cs, End: cs, NewText: copyLine + runLine}},
 			Preferred: true,
 		}}
@@ -293,6 +313,8 @@ func downloadCommand(di rules.DepInstall) string {
 	switch di.Group {
 	case "go":
 		return "go mod download"
+	case "cargo":
+		return "cargo fetch"
 	case "maven":
 		return "mvn dependency:go-offline"
 	case "gradle":
@@ -301,6 +323,47 @@ func downloadCommand(di rules.DepInstall) string {
 		return "dotnet restore"
 	}
 	return ""
+}
+
+// cargoLibrary reports whether the crate under src of the context is a
+// library: its Cargo.toml has a [lib] table or the context has src/lib.rs.
+func cargoLibrary(ctx *analysis.BuildContext, src string) bool {
+	if ctx == nil {
+		return false
+	}
+	dir := filepath.Join(ctx.Dir, filepath.FromSlash(src))
+	if fi, err := os.Stat(filepath.Join(dir, "src", "lib.rs")); err == nil && !fi.IsDir() {
+		return true
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "Cargo.toml"))
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(line) == "[lib]" {
+			return true
+		}
+	}
+	return false
+}
+
+// tomlKey reports whether a trimmed TOML line sets key.
+func tomlKey(line, key string) bool {
+	rest, ok := strings.CutPrefix(line, key)
+	return ok && strings.HasPrefix(strings.TrimSpace(rest), "=")
+}
+
+// cargoPathKey reports whether a Cargo.toml line sets a path key in an
+// inline table (foo = { path = "../foo" }).
+func cargoPathKey(line string) bool {
+	for rest := line; ; {
+		i := strings.Index(rest, "path")
+		if i < 0 {
+			return false
+		}
+		before := strings.TrimRight(rest[:i], " \t")
+		if (strings.HasSuffix(before, "{") || strings.HasSuffix(before, ",")) && tomlKey(rest[i:], "path") {
+			return true
+		}
+		rest = rest[i+len("path"):]
+	}
 }
 
 // manifestFiles returns the files to copy before the install, relative to
@@ -440,6 +503,25 @@ func manifestFiles(ctx *analysis.BuildContext, src string, di rules.DepInstall, 
 			}
 		}
 		files = append([]string{"go.mod"}, existing("go.sum")...)
+	case "cargo":
+		// Only a build: cargo fetch on its own would move the broad COPY
+		// after it, and it needs a target.
+		if sc == nil || di.Explicit || di.Program != "cargo" || !has("Cargo.toml") || isDir("Cargo.toml") || has("build.rs") {
+			return nil, false
+		}
+		for _, line := range strings.Split(read("Cargo.toml"), "\n") {
+			line = strings.TrimSpace(line)
+			switch {
+			case strings.HasPrefix(line, "[workspace") || strings.HasPrefix(line, "[[") || strings.HasPrefix(line, "[patch"):
+				return nil, false // members, explicit targets, local patches
+			case tomlKey(line, "path"), tomlKey(line, "build"), tomlKey(line, "workspace"), cargoPathKey(line):
+				return nil, false // foo = { path = "../foo" }, a build script, a parent workspace
+			}
+		}
+		files = []string{"Cargo.toml", "Cargo.lock*"}
+		if has("Cargo.lock") {
+			files[1] = "Cargo.lock"
+		}
 	case "maven":
 		if di.Program != "mvn" || sc != nil && (!has("pom.xml") || strings.Contains(read("pom.xml"), "<modules>")) {
 			return nil, false

@@ -1,6 +1,7 @@
 // This file tests the fix of SourceCopiedBeforeDependencies without a
 // build context: the ecosystem's usual names are copied, and nothing is
-// offered for the ecosystems whose files cannot be guessed.
+// offered for the ecosystems whose files cannot be guessed (gradle,
+// dotnet, the Maven wrapper, cargo).
 package codeactions
 
 import (
@@ -21,6 +22,7 @@ func TestSourceBeforeDepsWithoutContext(t *testing.T) {
 		{"gradle", "FROM gradle:8-jdk21\nWORKDIR /src\nCOPY . .\nRUN gradle build\n", ""},
 		{"dotnet", "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -o /out\n", ""},
 		{"mvnw", "FROM eclipse-temurin:21-jdk\nWORKDIR /src\nCOPY . .\nRUN ./mvnw package\n", ""},
+		{"cargo", "FROM rust:1.80\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := NewInput(analysis.Parse(tc.in), rules.All, analysis.Options{}, nil)
