@@ -196,6 +196,14 @@ func fixSourceBeforeDeps(in *Input, d analysis.Diagnostic) []*Action {
 			run = "mkdir -p src && " + target + " && " + download
 		default:
 			run = download
+			if runDir != "." {
+				// The build changes directory (`cd /app && go build`):
+				// the download must run where the manifests land.
+				if strings.ContainsAny(runDir, " \t'\"$`\\;&|<>()*?[]{}~#") {
+					return nil
+				}
+				run = "cd " + runDir + " && " + download
+			}
 		}
 		runLine := indent + keywordLike(written, "RUN") + " " + run + nl
 		return []*Action{{
