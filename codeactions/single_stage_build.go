@@ -291,6 +291,21 @@ type runtimeParts struct {
 	cmdComment, entryComment string
 }
 
+// startCommand returns the one instruction that starts the application,
+// CMD or ENTRYPOINT, with its exec-form words and the comment above it; ok
+// is false when there is none or both (the splits keep it simple then).
+func (rt runtimeParts) startCommand() (kw string, words []string, comment string, ok bool) {
+	switch {
+	case rt.hasEntry && rt.hasCmd:
+		return "", nil, "", false
+	case rt.hasEntry:
+		return "ENTRYPOINT", rt.entry, rt.entryComment, true
+	case rt.hasCmd:
+		return "CMD", rt.cmd, rt.cmdComment, true
+	}
+	return "", nil, "", false
+}
+
 // runtimeOf collects the runtime instructions of the stage: WORKDIR,
 // EXPOSE, VOLUME, LABEL, STOPSIGNAL, ENV (but the keys drop says are
 // build-only), USER (the users okUser accepts), HEALTHCHECK (the tests

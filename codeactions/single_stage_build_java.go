@@ -53,13 +53,8 @@ func javaSplit(in *Input, s *analysis.Stage) []*Action {
 	if !ok {
 		return nil
 	}
-	kwName, words, comment := "CMD", rt.cmd, rt.cmdComment
-	switch {
-	case rt.hasEntry && rt.hasCmd:
-		return nil
-	case rt.hasEntry:
-		kwName, words, comment = "ENTRYPOINT", rt.entry, rt.entryComment
-	case !rt.hasCmd:
+	kwName, words, comment, ok := rt.startCommand()
+	if !ok {
 		return nil
 	}
 	i := slices.Index(words, "-jar")

@@ -141,13 +141,8 @@ func nodeSplit(in *Input, s *analysis.Stage) []*Action {
 	if !ok {
 		return nil
 	}
-	kwName, words, comment := "CMD", rt.cmd, rt.cmdComment
-	switch {
-	case rt.hasEntry && rt.hasCmd:
-		return nil
-	case rt.hasEntry:
-		kwName, words, comment = "ENTRYPOINT", rt.entry, rt.entryComment
-	case !rt.hasCmd:
+	kwName, words, comment, ok := rt.startCommand()
+	if !ok {
 		return nil
 	}
 	if !runsOutput(words, out, pkg.Scripts["start"]) || berry && words[0] == "yarn" {

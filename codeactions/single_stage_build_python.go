@@ -131,13 +131,8 @@ func pythonSplit(in *Input, s *analysis.Stage) []*Action {
 	if !ok {
 		return nil
 	}
-	kwName, words, comment := "CMD", rt.cmd, rt.cmdComment
-	switch {
-	case rt.hasEntry && rt.hasCmd:
-		return nil
-	case rt.hasEntry:
-		kwName, words, comment = "ENTRYPOINT", rt.entry, rt.entryComment
-	case !rt.hasCmd:
+	kwName, words, comment, ok := rt.startCommand()
+	if !ok {
 		return nil
 	}
 	if len(words) == 0 || strings.Contains(words[0], "/") || slices.Contains([]string{"sh", "bash", "dash", "pip", "pip3"}, words[0]) {
