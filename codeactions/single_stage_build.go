@@ -80,19 +80,14 @@ func fixSingleStage(in *Input, d analysis.Diagnostic) []*Action {
 	}
 	nl := eol(f)
 	fromKw := s.From.Keyword()
-	name := s.Name
-	var edits []Edit
-	if name == "" {
-		name = "build"
-		edits = append(edits, Edit{Start: s.From.End(), End: s.From.End(), NewText: " " + keywordLike(fromKw, "AS") + " build"})
-	}
+	kw := func(k string) string { return keywordLike(fromKw, k) }
+	name, edits := builderName(s, kw)
 	if plan.cgoAt >= 0 {
 		edits = append(edits, Edit{Start: plan.cgoAt, End: plan.cgoAt, NewText: "CGO_ENABLED=0 "})
 	}
-	kw := func(k string) string { return keywordLike(fromKw, k) }
 	stage := func(base string, scratch bool) string {
 		var b strings.Builder
-		b.WriteString(nl)
+		b.WriteString(stageBreak(f, nl))
 		b.WriteString(kw("FROM") + " " + base + nl)
 		for _, t := range plan.keep {
 			b.WriteString(t)
@@ -111,16 +106,12 @@ func fixSingleStage(in *Input, d analysis.Diagnostic) []*Action {
 		return b.String()
 	}
 	end := len(f.Text)
-	prefix := ""
-	if end > 0 && !strings.HasSuffix(f.Text, "\n") {
-		prefix = nl
-	}
 	cgo := ""
 	if plan.cgoAt >= 0 {
 		cgo = ", `go build` with CGO_ENABLED=0"
 	}
 	mk := func(base string, scratch bool, title string, preferred bool) *Action {
-		es := append(slices.Clone(edits), Edit{Start: end, End: end, NewText: prefix + stage(base, scratch)})
+		es := append(slices.Clone(edits), Edit{Start: end, End: end, NewText: stage(base, scratch)})
 		return &Action{Title: title + cgo, Edits: es, Preferred: preferred}
 	}
 	return []*Action{
@@ -289,6 +280,24 @@ type runtimeParts struct {
 	hasCmd, hasEntry bool
 	// cmdComment and entryComment are the comment lines above them.
 	cmdComment, entryComment string
+}
+
+// builderName returns the name the runtime stage copies from: the stage's
+// own, or "build" with the edit that names the stage so.
+func builderName(s *analysis.Stage, kw func(string) string) (string, []Edit) {
+	if s.Name != "" {
+		return s.Name, nil
+	}
+	return "build", []Edit{{Start: s.From.End(), End: s.From.End(), NewText: " " + kw("AS") + " build"}}
+}
+
+// stageBreak returns what goes before a stage appended at the end of f: a
+// line break ending an unterminated last line, then a blank line.
+func stageBreak(f *analysis.File, nl string) string {
+	if len(f.Text) > 0 && !strings.HasSuffix(f.Text, "\n") {
+		return nl + nl
+	}
+	return nl
 }
 
 // startCommand returns the one instruction that starts the application,

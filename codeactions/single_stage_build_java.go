@@ -80,17 +80,9 @@ func javaSplit(in *Input, s *analysis.Stage) []*Action {
 	nl := eol(f)
 	fromKw := s.From.Keyword()
 	kw := func(k string) string { return keywordLike(fromKw, k) }
-	name := s.Name
-	var edits []Edit
-	if name == "" {
-		name = "build"
-		edits = append(edits, Edit{Start: s.From.End(), End: s.From.End(), NewText: " " + kw("AS") + " build"})
-	}
+	name, edits := builderName(s, kw)
 	var b strings.Builder
-	if len(f.Text) > 0 && !strings.HasSuffix(f.Text, "\n") {
-		b.WriteString(nl)
-	}
-	b.WriteString(nl)
+	b.WriteString(stageBreak(f, nl))
 	b.WriteString(kw("FROM") + " " + base + nl)
 	for _, t := range rt.keep {
 		b.WriteString(t)

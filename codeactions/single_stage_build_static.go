@@ -131,19 +131,11 @@ func staticSplit(in *Input, s *analysis.Stage) []*Action {
 		}
 		labels.WriteString(f.Text[commentsStart(f, inst):inst.End()] + nl)
 	}
-	name := s.Name
-	var edits []Edit
-	if name == "" {
-		name = "build"
-		edits = append(edits, Edit{Start: s.From.End(), End: s.From.End(), NewText: " " + kw("AS") + " build"})
-	}
+	name, edits := builderName(s, kw)
 	src := path.Join(wd, out)
 	mk := func(base string, port int, title string, preferred bool) *Action {
 		var b strings.Builder
-		if len(f.Text) > 0 && !strings.HasSuffix(f.Text, "\n") {
-			b.WriteString(nl)
-		}
-		b.WriteString(nl)
+		b.WriteString(stageBreak(f, nl))
 		b.WriteString(kw("FROM") + " " + base + nl)
 		b.WriteString(labels.String())
 		b.WriteString(kw("COPY") + " --from=" + name + " " + src + " /usr/share/nginx/html" + nl)
