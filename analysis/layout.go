@@ -9,6 +9,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/tonistiigi/go-csvvalue"
 )
 
 // instLayout is the layout of one instruction. BuildKit joins the physical
@@ -363,4 +366,47 @@ func (x *instLayout) jsonStrings(s span) []span {
 		return nil
 	}
 	return out
+}
+
+// mountField is one key=value field of a RUN --mount flag. val and field are
+// the spans of its value and of the whole field; both are the whole flag
+// when the flag is quoted and its fields cannot be located exactly.
+type mountField struct {
+	key, value string
+	hasValue   bool
+	val, field span
+}
+
+// mountFlags calls fn for every --mount flag of the instruction whose value
+// BuildKit can read as CSV, with the flag's span and its fields.
+func (x *instLayout) mountFlags(node *parser.Node, fn func(flag span, fields []mountField)) {
+	aligned := len(x.flags) == len(node.Flags)
+	for i, fl := range node.Flags {
+		n, v, _ := strings.Cut(strings.TrimPrefix(fl, "--"), "=")
+		if n != "mount" {
+			continue
+		}
+		fs := x.rest
+		if aligned {
+			fs = x.flags[i]
+		}
+		fields, err := csvvalue.Fields(v, nil)
+		if err != nil {
+			continue
+		}
+		exact := aligned && x.text(fs) == "--mount="+v && !strings.ContainsAny(v, `"`)
+		off := fs.start + len("--mount=")
+		out := make([]mountField, len(fields))
+		for j, field := range fields {
+			key, val, ok := strings.Cut(field, "=")
+			mf := mountField{key: key, value: val, hasValue: ok, val: fs, field: fs}
+			if exact {
+				mf.field = span{off, off + len(field)}
+				mf.val = span{off + len(key) + 1, off + len(field)}
+				off += len(field) + 1
+			}
+			out[j] = mf
+		}
+		fn(fs, out)
+	}
 }

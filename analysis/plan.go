@@ -10,7 +10,6 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/tonistiigi/go-csvvalue"
 )
 
 // instPlan is what the semantic model needs from one instruction.
@@ -318,40 +317,17 @@ func sourcesPlan(p *instPlan, x *instLayout, sd *instructions.SourcesAndDest, na
 // runPlan lays out the values of RUN --mount options, which BuildKit
 // expands, and the stages or images they mount from.
 func runPlan(p *instPlan, x *instLayout, node *parser.Node, mk func(string, span) *word, rel func(span) (int, int)) {
-	aligned := len(x.flags) == len(node.Flags)
-	for i, fl := range node.Flags {
-		n, v, _ := strings.Cut(strings.TrimPrefix(fl, "--"), "=")
-		if n != "mount" {
-			continue
-		}
-		fs := x.rest
-		if aligned {
-			fs = x.flags[i]
-		}
-		fields, err := csvvalue.Fields(v, nil)
-		if err != nil {
-			continue
-		}
-		// When the flag is written without quotes its fields can be
-		// located exactly; otherwise use the whole flag.
-		exact := aligned && x.text(fs) == "--mount="+v && !strings.ContainsAny(v, `"`)
-		off := fs.start + len("--mount=")
-		for _, field := range fields {
-			key, val, ok := strings.Cut(field, "=")
-			s := fs
-			if exact {
-				s = span{off + len(key) + 1, off + len(field)}
-				off += len(field) + 1
-			}
-			if !ok {
+	x.mountFlags(node, func(_ span, fields []mountField) {
+		for _, f := range fields {
+			if !f.hasValue {
 				continue
 			}
-			p.expand = append(p.expand, mk(val, s))
-			if strings.EqualFold(key, "from") {
-				mp := mountPlan{from: val}
-				mp.start, mp.end = rel(s)
+			p.expand = append(p.expand, mk(f.value, f.val))
+			if strings.EqualFold(f.key, "from") {
+				mp := mountPlan{from: f.value}
+				mp.start, mp.end = rel(f.val)
 				p.mounts = append(p.mounts, mp)
 			}
 		}
-	}
+	})
 }

@@ -6,8 +6,6 @@ package analysis
 import (
 	"strings"
 	"sync"
-
-	"github.com/tonistiigi/go-csvvalue"
 )
 
 // Mount is one `--mount=...` flag of a RUN. Values are as written, not
@@ -67,43 +65,22 @@ func (in *Instruction) readMounts() []Mount {
 	if x == nil || node == nil {
 		return nil
 	}
-	aligned := len(x.flags) == len(node.Flags)
 	var out []Mount
-	for i, fl := range node.Flags {
-		n, v, _ := strings.Cut(strings.TrimPrefix(fl, "--"), "=")
-		if n != "mount" {
-			continue
-		}
-		fs := x.rest
-		if aligned {
-			fs = x.flags[i]
-		}
-		fields, err := csvvalue.Fields(v, nil)
-		if err != nil {
-			continue
-		}
+	x.mountFlags(node, func(fs span, fields []mountField) {
 		m := Mount{Type: "bind"}
 		m.Start, m.End = x.relSpan(fs)
 		m.TargetStart, m.TargetEnd = m.Start, m.End
-		exact := aligned && x.text(fs) == "--mount="+v && !strings.ContainsAny(v, `"`)
-		off := fs.start + len("--mount=")
-		for _, field := range fields {
-			key, val, hasVal := strings.Cut(field, "=")
-			valSpan, fieldSpan := fs, fs
-			if exact {
-				fieldSpan = span{off, off + len(field)}
-				valSpan = span{off + len(key) + 1, off + len(field)}
-				off += len(field) + 1
-			}
+		for _, f := range fields {
+			key, val, hasVal := f.key, f.value, f.hasValue
 			switch strings.ToLower(key) {
 			case "type":
 				m.Type = strings.ToLower(val)
 			case "target", "dst", "destination":
 				m.Target = val
-				m.TargetStart, m.TargetEnd = x.relSpan(valSpan)
+				m.TargetStart, m.TargetEnd = x.relSpan(f.val)
 			case "sharing":
 				m.Sharing = strings.ToLower(val)
-				m.SharingStart, m.SharingEnd = x.relSpan(fieldSpan)
+				m.SharingStart, m.SharingEnd = x.relSpan(f.field)
 			case "id":
 				m.ID = val
 			case "from":
@@ -123,6 +100,6 @@ func (in *Instruction) readMounts() []Mount {
 			}
 		}
 		out = append(out, m)
-	}
+	})
 	return out
 }
