@@ -40,32 +40,17 @@ type DepInstall struct {
 // SourceBeforeDepsInstall returns the install that the finding of
 // SourceCopiedBeforeDependencies on the stage argument arg is about.
 func SourceBeforeDepsInstall(s *analysis.Stage, ctx *analysis.BuildContext, arg int) (DepInstall, bool) {
-	f := depFactsOf(s)
-	for i := range f.installs {
-		in := &f.installs[i]
-		if !in.explicit && (in.cache || in.vendor || installedBefore(s, f, in.group, in.k) || noGoModules(ctx, in)) {
+	for in, c := range sourceBeforeInstalls(s, depFactsOf(s), ctx) {
+		if c.arg != arg {
 			continue
 		}
-		for _, c := range f.copies {
-			if c.k >= in.k {
-				break
-			}
-			if !c.whole && !holdsManifest(ctx, c.src, in.group) {
-				continue
-			}
-			// The first copy that matches is the one the rule reports
-			// for this install.
-			if c.arg != arg || manifestFirst(s, f, in, c.k) {
-				break
-			}
-			return DepInstall{
-				Copy: s.Instructions[c.k], Source: c.src, Install: s.Instructions[in.k],
-				Group: in.group.name, Eco: in.eco, Program: in.name, Explicit: in.explicit,
-				Files:     slices.Clone(in.files),
-				Manifests: slices.Clone(in.group.manifests), Locks: slices.Clone(in.group.locks),
-				Download: in.group.download,
-			}, true
-		}
+		return DepInstall{
+			Copy: s.Instructions[c.k], Source: c.src, Install: s.Instructions[in.k],
+			Group: in.group.name, Eco: in.eco, Program: in.name, Explicit: in.explicit,
+			Files:     slices.Clone(in.files),
+			Manifests: slices.Clone(in.group.manifests), Locks: slices.Clone(in.group.locks),
+			Download: in.group.download,
+		}, true
 	}
 	return DepInstall{}, false
 }

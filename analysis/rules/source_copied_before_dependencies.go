@@ -5,6 +5,7 @@ package rules
 
 import (
 	"fmt"
+	"iter"
 	"path"
 	"slices"
 	"strings"
@@ -61,6 +62,21 @@ func sourceBeforeDeps(p *analysis.Pass, s *analysis.Stage) {
 	ctx := p.Context
 	reportArgs(p, s, findingsWith(p.Rule.Name, s, ctx, func() []argFinding {
 		var out []argFinding
+		for in, c := range sourceBeforeInstalls(s, f, ctx) {
+			if !slices.ContainsFunc(out, func(x argFinding) bool { return x.arg == c.arg }) {
+				out = append(out, argFinding{c.arg, sourceMessage(ctx, s.ArgAt(c.arg), c, in)})
+			}
+		}
+		return out
+	}))
+}
+
+// sourceBeforeInstalls yields each dependency install of the stage with the
+// broad COPY the rule reports for it: the first COPY before it of the whole
+// context or of a directory holding its manifest, unless a targeted
+// manifest copy comes first. The rule and its fix both pair them so.
+func sourceBeforeInstalls(s *analysis.Stage, f *depFacts, ctx *analysis.BuildContext) iter.Seq2[*installFact, copyFact] {
+	return func(yield func(*installFact, copyFact) bool) {
 		for i := range f.installs {
 			in := &f.installs[i]
 			if !in.explicit && (in.cache || in.vendor || installedBefore(s, f, in.group, in.k) || noGoModules(ctx, in)) {
@@ -73,14 +89,13 @@ func sourceBeforeDeps(p *analysis.Pass, s *analysis.Stage) {
 				if !c.whole && !holdsManifest(ctx, c.src, in.group) {
 					continue
 				}
-				if !slices.ContainsFunc(out, func(x argFinding) bool { return x.arg == c.arg }) && !manifestFirst(s, f, in, c.k) {
-					out = append(out, argFinding{c.arg, sourceMessage(ctx, s.ArgAt(c.arg), c, in)})
+				if !manifestFirst(s, f, in, c.k) && !yield(in, c) {
+					return
 				}
 				break
 			}
 		}
-		return out
-	}))
+	}
 }
 
 // sourceMessage says what is wrong with copying source a before the
