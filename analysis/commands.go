@@ -249,17 +249,17 @@ func takesValue(flags []string, f string) bool {
 	return false
 }
 
-// cmdCache holds a RUN's commands with chunk-relative offsets, and the
-// last copy made absolute (for the chunk offset it was made for).
+// cmdCache holds a RUN's commands, with the offsets of the last file
+// version they were asked for: one copy, shifted when an edit above the
+// instruction moves it.
 type cmdCache struct {
 	once sync.Once
-	cmds []Command
 	ok   bool
 	last atomic.Pointer[shiftedCommands]
 }
 
 type shiftedCommands struct {
-	off  int
+	off  int // the chunk's offset in the file the offsets are for
 	cmds []Command
 }
 
@@ -278,16 +278,24 @@ func (in *Instruction) Commands(shell []string) []Command {
 		return nil
 	}
 	s := in.sem()
-	s.cmds.once.Do(func() { s.cmds.cmds, s.cmds.ok = in.extractCommands() })
-	if !s.cmds.ok {
+	off := in.ChunkStart()
+	s.run.cmds.once.Do(func() {
+		var cmds []Command
+		if cmds, s.run.cmds.ok = in.extractCommands(); s.run.cmds.ok {
+			s.run.cmds.last.Store(&shiftedCommands{off: off, cmds: cmds})
+		}
+	})
+	if !s.run.cmds.ok {
 		return nil
 	}
-	off := in.ChunkStart()
-	if l := s.cmds.last.Load(); l != nil && l.off == off {
+	l := s.run.cmds.last.Load()
+	if l.off == off {
 		return l.cmds
 	}
-	cmds := shiftCommands(s.cmds.cmds, off)
-	s.cmds.last.Store(&shiftedCommands{off: off, cmds: cmds})
+	// Another version of the file (this chunk is shared by all of them)
+	// asked last: versions are immutable, so shift a copy.
+	cmds := shiftCommands(l.cmds, off-l.off)
+	s.run.cmds.last.Store(&shiftedCommands{off: off, cmds: cmds})
 	return cmds
 }
 
@@ -350,7 +358,7 @@ func (in *Instruction) extractCommands() (cmds []Command, ok bool) {
 		return nil, false
 	}
 	w := &walker{funcs: map[string]*syntax.Stmt{}}
-	m := &mapper{src: sc.Src, base: sc.Base - in.ChunkStart(), exact: true, joined: !sc.Heredoc}
+	m := &mapper{src: sc.Src, base: sc.Base, exact: true, joined: !sc.Heredoc}
 	st := &shState{}
 	w.stmts(sc.File.Stmts, st, walkCtx{m: m})
 	if w.out == nil {

@@ -4,8 +4,10 @@
 package analysis
 
 import (
+	"reflect"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
@@ -106,7 +108,9 @@ func (in *Instruction) ParseError() error {
 }
 
 // Command returns the typed command (*instructions.Stage for FROM,
-// *instructions.RunCommand, ...), or nil when it could not be parsed.
+// *instructions.RunCommand, ...), or nil when it could not be parsed. A
+// RUN's command does not carry BuildKit's parsed flags (see trimRun): read
+// them with Mounts, not instructions.GetMounts.
 func (in *Instruction) Command() any { return in.sem().cmd }
 
 // LintWarning is a warning BuildKit's instructions package reported while
@@ -152,17 +156,20 @@ type instSemantics struct {
 	localSet  ruleSet
 	local     []Diagnostic
 
-	shell  shellCache // the RUN's script for the default shell; see shell.go
-	cmds   cmdCache   // the RUN's commands; see commands.go
-	mounts mountCache // the RUN's --mount flags; see run_mounts.go
+	run *runSem // for a RUN only
 
-	// syn and plan are the instruction's word layout and what the
-	// semantic model needs from it; see layout.go and plan.go.
-	synOnce  sync.Once
-	syn      *instLayout
+	// plan is what the semantic model needs from the instruction's word
+	// layout; see layout.go and plan.go.
 	planOnce sync.Once
 	plan     *instPlan
-	memo     stageMemo // for a FROM: its stage's cached dispatch; see semantic.go
+	memo     *stageMemo // for a FROM only: its stage's cached dispatch; see semantic.go
+}
+
+// runSem is the part of instSemantics only a RUN has.
+type runSem struct {
+	shell  shellCache // the script for the default shell; see shell.go
+	cmds   cmdCache   // the commands; see commands.go
+	mounts mountCache // the --mount flags; see run_mounts.go
 }
 
 func (in *Instruction) sem() *instSemantics {
@@ -174,20 +181,60 @@ func (in *Instruction) sem() *instSemantics {
 func computeSemantics(c *chunk) *instSemantics {
 	s := &instSemantics{}
 	if c.node != nil {
-		lint := linter.New(&linter.Config{
-			ExperimentalAll: true,
-			Warn: func(rule, _, url, msg string, _ []parser.Range) {
-				s.lint = append(s.lint, LintWarning{Rule: rule, Message: msg, URL: url})
-			},
-		})
+		lint := quietLinter
+		switch c.keyword {
+		case "from", "arg", "maintainer":
+			// The only instructions BuildKit's instruction parser lints.
+			lint = linter.New(&linter.Config{
+				ExperimentalAll: true,
+				Warn: func(rule, _, url, msg string, _ []parser.Range) {
+					s.lint = append(s.lint, LintWarning{Rule: rule, Message: msg, URL: url})
+				},
+			})
+		}
 		s.cmd, s.cmdErr = parseInstruction(c.node, lint)
 		if s.cmdErr != nil {
 			s.cmd = nil
 			s.cmdErr = cleanError(s.cmdErr)
 		}
+		switch cmd := s.cmd.(type) {
+		case *instructions.Stage:
+			s.memo = &stageMemo{}
+		case *instructions.RunCommand:
+			s.cmd = trimRun(cmd)
+		}
+	}
+	if c.keyword == "run" {
+		s.run = &runSem{}
 	}
 	return s
 }
+
+// runExternal is the field of instructions.RunCommand that holds the
+// parsed --mount, --network, --security and --device flags, for BuildKit's
+// dispatcher; dockwise reads those flags itself (see run_mounts.go).
+var runExternal, runExternalOK = reflect.TypeFor[instructions.RunCommand]().FieldByName("withExternalData")
+
+// trimRun returns a copy of a RUN's typed command without its external
+// data: that field keeps BuildKit's whole flag parser alive (about 1 KB per
+// RUN), and nothing in dockwise reads it: instructions.GetMounts,
+// GetNetwork, GetSecurity and GetDevices, its only readers, must not be
+// called on Command()'s result. If a BuildKit upgrade renames the field,
+// the command is kept whole (TestTrimRun fails first).
+func trimRun(r *instructions.RunCommand) *instructions.RunCommand {
+	if !runExternalOK {
+		return r
+	}
+	c := *r
+	f := reflect.ValueOf(&c).Elem().FieldByIndex(runExternal.Index)
+	reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().SetZero()
+	return &c
+}
+
+// quietLinter is the linter given to BuildKit's instruction parser for the
+// instructions it does not lint: it reports nothing and is never modified
+// (a `# check=` comment makes the parser work on a copy).
+var quietLinter = linter.New(&linter.Config{})
 
 // parseInstruction runs BuildKit's instruction parser, turning a panic on
 // odd input into an error.

@@ -68,14 +68,15 @@ func (x *instLayout) relSpan(s span) (int, int) {
 
 func (x *instLayout) text(s span) string { return x.logical[s.start:s.end] }
 
-// layout returns the instruction's cached layout, or nil if it did not parse.
+// layout returns the instruction's layout, or nil if it did not parse. It
+// is not cached: what the analysis needs from it is kept in the plan (and a
+// RUN's mounts), which are made from one layout; the rest is asked for
+// rarely (quick fixes, rare findings).
 func (in *Instruction) layout() *instLayout {
 	if in.Node() == nil {
 		return nil
 	}
-	s := in.sem()
-	s.synOnce.Do(func() { s.syn = computeLayout(in) })
-	return s.syn
+	return computeLayout(in)
 }
 
 func computeLayout(in *Instruction) *instLayout {

@@ -234,6 +234,10 @@ func computePlan(in *Instruction) *instPlan {
 		}
 	case *instructions.RunCommand:
 		runPlan(p, x, node, mk, rel)
+		// The mounts come from the same layout, which is not kept.
+		if r := in.sem().run; r != nil {
+			r.mounts.once.Do(func() { r.mounts.mounts = in.readMounts(x) })
+		}
 	case *instructions.CmdCommand:
 		p.shellForm = c.PrependShell
 		p.argsStart, p.argsEnd = rel(x.rest)

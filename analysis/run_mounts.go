@@ -38,13 +38,13 @@ func (in *Instruction) Mounts() []Mount {
 		return nil
 	}
 	s := in.sem()
-	s.mounts.once.Do(func() { s.mounts.mounts = in.readMounts() })
-	if len(s.mounts.mounts) == 0 {
+	s.run.mounts.once.Do(func() { s.run.mounts.mounts = in.readMounts(in.layout()) })
+	if len(s.run.mounts.mounts) == 0 {
 		return nil
 	}
 	d := in.ChunkStart()
-	out := make([]Mount, len(s.mounts.mounts))
-	for i, m := range s.mounts.mounts {
+	out := make([]Mount, len(s.run.mounts.mounts))
+	for i, m := range s.run.mounts.mounts {
 		m.Start += d
 		m.End += d
 		m.TargetStart += d
@@ -59,8 +59,7 @@ func (in *Instruction) Mounts() []Mount {
 }
 
 // readMounts parses the --mount flags with chunk-relative positions.
-func (in *Instruction) readMounts() []Mount {
-	x := in.layout()
+func (in *Instruction) readMounts(x *instLayout) []Mount {
 	node := in.Node()
 	if x == nil || node == nil {
 		return nil

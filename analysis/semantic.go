@@ -484,7 +484,7 @@ func buildModel(f *File) *Model {
 		if i+1 < len(starts) {
 			end = starts[i+1]
 		}
-		mm := &semOf(f.refs[st].c).memo
+		mm := semOf(f.refs[st].c).memo
 		fr := mm.from.Load()
 		if fr == nil || !fr.validFor(g) {
 			fr = computeFrom(f.insts[st], g)
@@ -603,7 +603,7 @@ func computeFrom(in *Instruction, g *globalsResult) *fromResult {
 	var options []string // the names UndefinedArgInFrom suggests from
 	refs := func(w *word) []relRef {
 		var out []relRef
-		for _, n := range w.names {
+		for _, n := range w.names() {
 			s, e := w.refFor(n)
 			r := relRef{k: -1, name: n, start: int32(s), end: int32(e)}
 			if v, ok := fr.global(g, n); ok {
@@ -821,7 +821,7 @@ func (b *stageBuilder) get(name string) (Value, RefState) {
 // reportUnmatchedVariables judges them.
 func (b *stageBuilder) resolve(w *word) {
 	r := b.r
-	for _, n := range w.names {
+	for _, n := range w.names() {
 		s, e := w.refFor(n)
 		ref := relRef{k: b.k, name: n, start: int32(s), end: int32(e)}
 		if v, ok := r.env.vars[n]; ok {
@@ -850,7 +850,7 @@ func (b *stageBuilder) dispatch() {
 	r := b.r
 	p := b.in.plan()
 	for _, w := range p.expand {
-		if len(w.names) > 0 {
+		if len(w.names()) > 0 {
 			b.resolve(w)
 		}
 	}
@@ -887,7 +887,7 @@ func (b *stageBuilder) dispatch() {
 					v, has = gv.Value, true
 				}
 			} else {
-				if len(ap.def.names) > 0 {
+				if len(ap.def.names()) > 0 {
 					b.resolve(ap.def)
 				}
 				v, has = ap.def.evaluate(b.getFn), true
@@ -967,11 +967,11 @@ func (b *stageBuilder) ports(w *word) {
 		b.arg(RolePort, w.text, Value{}, w.start, w.end)
 		return
 	}
-	if len(w.names) == 0 && w.err == nil && !strings.ContainsAny(w.lit, " \t\n") {
+	if len(w.names()) == 0 && w.err == nil && !strings.ContainsAny(w.lit, " \t\n") {
 		b.arg(RolePort, w.text, Value{S: w.lit, Known: true}, w.start, w.end)
 		return
 	}
-	for _, n := range w.names {
+	for _, n := range w.names() {
 		if v, st := b.get(n); st == RefUnknown || st == RefDefined && !v.Known {
 			b.arg(RolePort, w.text, Value{}, w.start, w.end)
 			return

@@ -71,18 +71,18 @@ func (in *Instruction) ShellScript(shell []string) *ShellScript {
 		return in.buildShellScript()
 	}
 	s := in.sem()
-	s.shell.once.Do(func() {
+	s.run.shell.once.Do(func() {
 		// Cached with the chunk, which outlives this File: keep the base
 		// relative to the chunk's start.
 		if sc := in.buildShellScript(); sc != nil {
 			sc.Base -= in.ref.off
-			s.shell.script = sc
+			s.run.shell.script = sc
 		}
 	})
-	if s.shell.script == nil {
+	if s.run.shell.script == nil {
 		return nil
 	}
-	sc := *s.shell.script
+	sc := *s.run.shell.script
 	sc.Base += in.ref.off
 	return &sc
 }

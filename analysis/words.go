@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,17 +18,29 @@ import (
 // word is a string BuildKit passes to its shell lexer, with what the lexer
 // does with it compiled ahead of time.
 type word struct {
-	text       string   // the word as BuildKit passes it to the lexer
-	start, end int      // chunk-relative source range holding it
-	names      []string // variables the lexer looks up, in order of first lookup
-	refs       []wordRef
-	raw        bool // processed like heredoc contents: '\' escapes, quotes kept
-	esc        rune // the file's escape token
+	text       string // the word as BuildKit passes it to the lexer
+	start, end int    // chunk-relative source range holding it
+	lit        string // the expansion, when the lexer looks up no variable
+	v          *wordVars
+	err        error // the lexer fails on this word
+	raw        bool  // processed like heredoc contents: '\' escapes, quotes kept
+	esc        rune  // the file's escape token
+}
 
-	lit     string     // the expansion, when names is empty
+// wordVars is what a word that looks up variables needs besides the text.
+type wordVars struct {
+	names   []string // variables the lexer looks up, in order of first lookup
+	refs    []wordRef
 	parts   []wordPart // the expansion as literals and variables, when simple
 	complex bool       // uses ${name<modifier>...}: evaluated by the lexer
-	err     error      // the lexer fails on this word
+}
+
+// names returns the variables the lexer looks up, in order of first lookup.
+func (w *word) names() []string {
+	if w.v == nil {
+		return nil
+	}
+	return w.v.names
 }
 
 // wordPart is a literal (ref < 0) or the value of names[ref].
@@ -77,6 +90,31 @@ func newLex(esc rune, raw bool) *shell.Lex {
 	return shell.NewLex(esc)
 }
 
+// lexPools hold lexers for reuse (a lexer carries a 1 KB scanner buffer):
+// one pool for each escape token BuildKit accepts, and one for raw words.
+var lexPools [3]sync.Pool
+
+// processWord runs the lexer BuildKit uses for a word (see newLex).
+func processWord(esc rune, raw bool, text string, env shell.EnvGetter) (string, error) {
+	i := 0
+	switch {
+	case raw:
+		i = 2
+	case esc == '`':
+		i = 1
+	case esc != '\\':
+		res, _, err := newLex(esc, raw).ProcessWord(text, env)
+		return res, err
+	}
+	l, _ := lexPools[i].Get().(*shell.Lex)
+	if l == nil {
+		l = newLex(esc, raw)
+	}
+	res, _, err := l.ProcessWord(text, env)
+	lexPools[i].Put(l)
+	return res, err
+}
+
 // compileWord prepares text for evaluation. src is the source text of the
 // range [start, end) the word comes from, used to locate its references.
 func compileWord(text string, esc rune, raw bool, src string, start, end int) *word {
@@ -95,19 +133,19 @@ func compileWord(text string, esc rune, raw bool, src string, start, end int) *w
 		return w
 	}
 	rec := &recordEnv{}
-	res, _, err := newLex(esc, raw).ProcessWord(text, rec)
-	w.names, w.err = rec.names, err
-	if len(w.names) > 0 {
-		w.refs = scanRefs(src, byte(esc), raw, start)
+	res, err := processWord(esc, raw, text, rec)
+	w.err = err
+	if len(rec.names) > 0 {
+		w.v = &wordVars{names: rec.names, refs: scanRefs(src, byte(esc), raw, start)}
 	}
 	switch {
 	case err != nil:
-	case len(w.names) == 0:
+	case w.v == nil:
 		w.lit = res
 	case hasModifier(text):
-		w.complex = true
+		w.v.complex = true
 	default:
-		w.parts = splitSentinels(res)
+		w.v.parts = splitSentinels(res)
 	}
 	return w
 }
@@ -182,24 +220,24 @@ func (w *word) evaluate(get func(string) (Value, RefState)) Value {
 	if w.err != nil {
 		return Value{}
 	}
-	if len(w.names) == 0 {
+	if w.v == nil {
 		return Value{S: w.lit, Known: true}
 	}
-	if !w.complex {
-		if len(w.parts) == 1 && w.parts[0].ref >= 0 {
-			v, st := get(w.names[w.parts[0].ref])
+	if wv := w.v; !wv.complex {
+		if len(wv.parts) == 1 && wv.parts[0].ref >= 0 {
+			v, st := get(wv.names[wv.parts[0].ref])
 			if st == RefUnknown || !v.Known && st == RefDefined {
 				return Value{}
 			}
 			return Value{S: v.S, Known: true}
 		}
 		var b strings.Builder
-		for _, p := range w.parts {
+		for _, p := range wv.parts {
 			if p.ref < 0 {
 				b.WriteString(p.lit)
 				continue
 			}
-			v, st := get(w.names[p.ref])
+			v, st := get(wv.names[p.ref])
 			if st == RefUnknown || !v.Known && st == RefDefined {
 				return Value{}
 			}
@@ -208,12 +246,12 @@ func (w *word) evaluate(get func(string) (Value, RefState)) Value {
 		return Value{S: b.String(), Known: true}
 	}
 	env := &valueEnv{get: get}
-	for _, n := range w.names {
+	for _, n := range w.v.names {
 		if v, st := get(n); st == RefUnknown || st == RefDefined && !v.Known {
 			return Value{}
 		}
 	}
-	res, _, err := newLex(w.esc, w.raw).ProcessWord(w.text, env)
+	res, err := processWord(w.esc, w.raw, w.text, env)
 	if err != nil {
 		return Value{}
 	}
@@ -313,7 +351,10 @@ func scanName(s string) int {
 // refFor returns the source range of the first reference to name in the
 // word, or the word's whole range if none is found.
 func (w *word) refFor(name string) (int, int) {
-	for _, r := range w.refs {
+	if w.v == nil {
+		return w.start, w.end
+	}
+	for _, r := range w.v.refs {
 		if r.name == name {
 			return r.start, r.end
 		}
