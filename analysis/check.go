@@ -147,31 +147,49 @@ func runWhole(f *File, rules []*Rule, ctx *BuildContext) [][]Diagnostic {
 
 // warm computes the cached per-instruction data of a file parsed whole on
 // all cores: then every instruction needs it, while after an incremental
-// edit only the re-parsed ones do.
+// edit only the re-parsed ones do. First the typed commands and plans,
+// which the semantic model needs; then one worker builds the model while
+// the others run the instruction-local rules and read the RUN scripts, and
+// joins them when the model is done.
 func warm(f *File, rules []*Rule) {
 	workers := runtime.GOMAXPROCS(0)
 	if !f.whole || len(f.insts) < 256 || workers < 2 {
 		return
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Go(func() {
+	const batch = 64
+	each := func(work func(*Instruction)) func() {
+		var next atomic.Int64
+		return func() {
 			for {
-				i := int(next.Add(64)) - 64
+				i := int(next.Add(batch)) - batch
 				if i >= len(f.insts) {
 					return
 				}
-				for _, in := range f.insts[i:min(i+64, len(f.insts))] {
-					in.plan() // for the semantic model
-					in.computeLocal(rules)
-					if in.Is("run") {
-						in.Commands(nil) // the RUN's shell script and commands
-						in.Mounts()
-					}
+				for _, in := range f.insts[i:min(i+batch, len(f.insts))] {
+					work(in)
 				}
 			}
-		})
+		}
+	}
+	var wg sync.WaitGroup
+	plans := each(func(in *Instruction) { in.plan() })
+	for w := 0; w < workers; w++ {
+		wg.Go(plans)
+	}
+	wg.Wait()
+	rest := each(func(in *Instruction) {
+		in.computeLocal(rules)
+		if in.Is("run") {
+			in.Commands(nil) // the RUN's shell script and commands
+			in.Mounts()
+		}
+	})
+	wg.Go(func() {
+		f.Semantics()
+		rest()
+	})
+	for w := 1; w < workers; w++ {
+		wg.Go(rest)
 	}
 	wg.Wait()
 }
@@ -221,16 +239,18 @@ func (in *Instruction) computeLocal(rules []*Rule) []Diagnostic {
 func (in *Instruction) runLocal(rules []*Rule) []Diagnostic {
 	var out []Diagnostic
 	base := in.ref.off
+	// One Pass for all the rules: this runs for every instruction.
+	p := &Pass{File: in.file, report: func(d Diagnostic) {
+		d.Start -= base
+		d.End -= base
+		d.Instruction = nil
+		out = append(out, d)
+	}}
 	for _, r := range rules {
 		if r.Check == nil {
 			continue
 		}
-		p := &Pass{File: in.file, Rule: r, report: func(d Diagnostic) {
-			d.Start -= base
-			d.End -= base
-			d.Instruction = nil
-			out = append(out, d)
-		}}
+		p.Rule = r
 		runSafely(p, func() { r.Check(p, in) })
 	}
 	return out
