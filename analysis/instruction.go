@@ -29,7 +29,9 @@ func (in *Instruction) File() *File { return in.file }
 
 // Node returns BuildKit's parse node. Its StartLine and EndLine count from
 // the instruction's chunk, not the file: use StartLine and EndLine instead.
-// It is nil when the instruction failed to parse.
+// It is nil when the instruction failed to parse. Its argument list (Next)
+// is dropped once the instruction has been analysed: read the arguments
+// from Command.
 func (in *Instruction) Node() *parser.Node { return in.ref.c.node }
 
 // Keyword returns the instruction keyword as written (e.g. "RUN", "from").

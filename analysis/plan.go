@@ -12,34 +12,40 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
-// instPlan is what the semantic model needs from one instruction.
+// instPlan is what the semantic model needs from one instruction. There is
+// one per instruction, so it is kept small: what only some kinds of
+// instruction have is behind pointers. Offsets are chunk-relative.
 type instPlan struct {
-	kwStart, kwEnd int // the keyword
-
 	// expand holds the words BuildKit's dispatcher runs through its lexer
 	// and checks for undefined variables, in dispatch order (heredoc
 	// contents of COPY and ADD included).
 	expand []*word
 
-	from     *fromPlan
-	pairs    []pairPlan // ENV, LABEL
-	args     []argPlan  // ARG
-	sources  []*word    // COPY, ADD: local or remote source paths
-	dest     *word      // COPY, ADD
-	copyFrom            // COPY --from
-	path     *word      // WORKDIR path, USER name
-	ports    []*word    // EXPOSE, in source order
-	mounts   []mountPlan
+	kwStart, kwEnd int32 // the keyword
 
 	// CMD and ENTRYPOINT in shell form: the shell text.
+	argsStart, argsEnd int32
 	shellForm          bool
-	argsStart, argsEnd int
+
+	path  *word      // WORKDIR path, USER name
+	from  *fromPlan  // FROM
+	copy  *copyPlan  // COPY, ADD
+	pairs []pairPlan // ENV, LABEL
+	args  []argPlan  // ARG
+	more  *planMore  // EXPOSE, RUN --mount
 }
 
-// copyFrom is the --from flag of COPY.
-type copyFrom struct {
-	fromRef            string
-	fromStart, fromEnd int
+// copyPlan is the part of a plan only COPY and ADD have.
+type copyPlan struct {
+	sources            []*word // local or remote source paths
+	fromRef            string  // COPY --from
+	fromStart, fromEnd int32
+}
+
+// planMore is the part of a plan only EXPOSE and RUN have.
+type planMore struct {
+	ports  []*word // EXPOSE, in source order
+	mounts []mountPlan
 }
 
 type fromPlan struct {
@@ -86,7 +92,7 @@ func computePlan(in *Instruction) *instPlan {
 	esc := in.file.Escape
 	base := in.ref.off
 	text := in.file.Text
-	p.kwStart, p.kwEnd = x.relSpan(x.keyword)
+	p.kwStart, p.kwEnd = rel32(x.relSpan(x.keyword))
 	rel := func(s span) (int, int) { return x.relSpan(s) }
 	mk := func(t string, s span) *word {
 		rs, re := rel(s)
@@ -185,12 +191,13 @@ func computePlan(in *Instruction) *instPlan {
 			p.expand = append(p.expand, kv.key, kv.value)
 		}
 	case *instructions.CopyCommand:
+		p.copy = &copyPlan{}
 		if s, v, ok := flagSpan("from"); ok {
-			p.fromRef = v
-			p.fromStart, p.fromEnd = rel(s)
+			p.copy.fromRef = v
+			p.copy.fromStart, p.copy.fromEnd = rel32(rel(s))
 		} else {
-			p.fromRef = c.From
-			p.fromStart, p.fromEnd = rel(x.rest)
+			p.copy.fromRef = c.From
+			p.copy.fromStart, p.copy.fromEnd = rel32(rel(x.rest))
 		}
 		for _, w := range []*word{flagWord("chown", c.Chown), flagWord("chmod", c.Chmod)} {
 			if w != nil {
@@ -199,6 +206,7 @@ func computePlan(in *Instruction) *instPlan {
 		}
 		sourcesPlan(p, x, &c.SourcesAndDest, nodeArgs(), isJSON, args, mk, in)
 	case *instructions.AddCommand:
+		p.copy = &copyPlan{}
 		for _, w := range []*word{flagWord("chown", c.Chown), flagWord("chmod", c.Chmod), flagWord("checksum", c.Checksum)} {
 			if w != nil {
 				p.expand = append(p.expand, w)
@@ -225,12 +233,13 @@ func computePlan(in *Instruction) *instPlan {
 	case *instructions.ExposeCommand:
 		na := nodeArgs()
 		ss := args(false, len(na))
+		p.more = &planMore{}
 		for i, a := range na {
 			s := x.rest
 			if ss != nil {
 				s = ss[i]
 			}
-			p.ports = append(p.ports, mk(a, s))
+			p.more.ports = append(p.more.ports, mk(a, s))
 		}
 	case *instructions.RunCommand:
 		runPlan(p, x, node, mk, rel)
@@ -240,13 +249,21 @@ func computePlan(in *Instruction) *instPlan {
 		}
 	case *instructions.CmdCommand:
 		p.shellForm = c.PrependShell
-		p.argsStart, p.argsEnd = rel(x.rest)
+		p.argsStart, p.argsEnd = rel32(rel(x.rest))
 	case *instructions.EntrypointCommand:
 		p.shellForm = c.PrependShell
-		p.argsStart, p.argsEnd = rel(x.rest)
+		p.argsStart, p.argsEnd = rel32(rel(x.rest))
 	}
+	// The typed command and the plan hold all the analysis reads of the
+	// node's arguments: drop BuildKit's list of them (about a third of the
+	// parse tree's memory). Nothing reads it after this, which runs once
+	// per chunk, after the typed command is made.
+	node.Next = nil
 	return p
 }
+
+// rel32 narrows a pair of chunk-relative offsets.
+func rel32(a, b int) (int32, int32) { return int32(a), int32(b) }
 
 // kvPlans lays out ENV and LABEL pairs: `key=value ...` words, or the
 // legacy `key value` form.
@@ -286,13 +303,14 @@ func sourcesPlan(p *instPlan, x *instLayout, sd *instructions.SourcesAndDest, na
 	args func(bool, int) []span, mk func(string, span) *word, in *Instruction) {
 	ss := args(isJSON, len(nargs))
 	si := 0
+	var dest *word
 	for i, a := range nargs {
 		if i == len(nargs)-1 {
 			s := x.rest
 			if ss != nil {
 				s = ss[i]
 			}
-			p.dest = mk(sd.DestPath, s)
+			dest = mk(sd.DestPath, s)
 			break
 		}
 		if parser.MustParseHeredoc(a) != nil || si >= len(sd.SourcePaths) {
@@ -302,12 +320,12 @@ func sourcesPlan(p *instPlan, x *instLayout, sd *instructions.SourcesAndDest, na
 		if ss != nil {
 			s = ss[i]
 		}
-		p.sources = append(p.sources, mk(sd.SourcePaths[si], s))
+		p.copy.sources = append(p.copy.sources, mk(sd.SourcePaths[si], s))
 		si++
 	}
-	p.expand = append(p.expand, p.sources...)
-	if p.dest != nil {
-		p.expand = append(p.expand, p.dest)
+	p.expand = append(p.expand, p.copy.sources...)
+	if dest != nil {
+		p.expand = append(p.expand, dest)
 	}
 	base := in.ref.off
 	body := in.file.Text[base+x.bodyStart : base+x.bodyEnd]
@@ -330,8 +348,31 @@ func runPlan(p *instPlan, x *instLayout, node *parser.Node, mk func(string, span
 			if strings.EqualFold(f.key, "from") {
 				mp := mountPlan{from: f.value}
 				mp.start, mp.end = rel(f.val)
-				p.mounts = append(p.mounts, mp)
+				if p.more == nil {
+					p.more = &planMore{}
+				}
+				p.more.mounts = append(p.more.mounts, mp)
 			}
 		}
 	})
+}
+
+var noMore planMore
+
+// moreOf returns the plan's EXPOSE and RUN part, empty when it has none.
+func (p *instPlan) moreOf() *planMore {
+	if p.more == nil {
+		return &noMore
+	}
+	return p.more
+}
+
+var noCopy copyPlan
+
+// copyOf returns the plan's COPY and ADD part, empty when it has none.
+func (p *instPlan) copyOf() *copyPlan {
+	if p.copy == nil {
+		return &noCopy
+	}
+	return p.copy
 }

@@ -13,7 +13,7 @@ func (in *Instruction) KeywordRange() (start, end int) {
 	}
 	p := in.plan()
 	if p.kwEnd > p.kwStart {
-		return in.ref.off + p.kwStart, in.ref.off + p.kwEnd
+		return in.ref.off + int(p.kwStart), in.ref.off + int(p.kwEnd)
 	}
 	x := in.layout()
 	s, e := x.relSpan(x.keyword)
@@ -69,7 +69,7 @@ func (in *Instruction) ShellForm() (start, end int, ok bool) {
 	if !p.shellForm {
 		return 0, 0, false
 	}
-	return in.ref.off + p.argsStart, in.ref.off + p.argsEnd, true
+	return in.ref.off + int(p.argsStart), in.ref.off + int(p.argsEnd), true
 }
 
 // DescriptionRange returns the range of the comment line directly above

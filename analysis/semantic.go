@@ -930,22 +930,22 @@ func (b *stageBuilder) dispatch() {
 		b.usedOnce(2)
 	case *instructions.CopyCommand:
 		if c.From != "" {
-			r.deps = append(r.deps, relDep{kind: CopyFrom, k: b.k, ref: p.fromRef, start: int32(p.fromStart), end: int32(p.fromEnd)})
+			r.deps = append(r.deps, relDep{kind: CopyFrom, k: b.k, ref: p.copyOf().fromRef, start: p.copyOf().fromStart, end: p.copyOf().fromEnd})
 		} else {
-			for _, w := range p.sources {
+			for _, w := range p.copyOf().sources {
 				b.arg(RoleSource, w.text, w.evaluate(b.getFn), w.start, w.end)
 			}
 		}
 	case *instructions.AddCommand:
-		for _, w := range p.sources {
+		for _, w := range p.copyOf().sources {
 			b.arg(RoleSource, w.text, w.evaluate(b.getFn), w.start, w.end)
 		}
 	case *instructions.RunCommand:
-		for _, mp := range p.mounts {
+		for _, mp := range p.moreOf().mounts {
 			r.deps = append(r.deps, relDep{kind: MountFrom, k: b.k, ref: mp.from, start: int32(mp.start), end: int32(mp.end)})
 		}
 	case *instructions.ExposeCommand:
-		for _, w := range p.ports {
+		for _, w := range p.moreOf().ports {
 			b.ports(w)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -95,7 +96,8 @@ func BenchmarkOpen(b *testing.B) {
 	// opens one file, not one after another.
 	trimmed := make(chan struct{}, 1)
 	afterTrim = func() { trimmed <- struct{}{} }
-	defer func() { afterTrim = nil }()
+	defer func(d time.Duration) { afterTrim, settleDelay = nil, d }(settleDelay)
+	settleDelay = time.Millisecond
 	for i := 0; i < b.N; i++ {
 		v := int32(i + 1)
 		s.DidOpen(context.Background(), &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: u, Version: v, Text: text}})

@@ -29,8 +29,10 @@ type document struct {
 	// published, and by close around the final, empty publish.
 	pub sync.Mutex
 
-	failed  bool // analysis failed once; only the document's goroutine uses it
-	trimmed bool // memory was returned after the first analysis; only the goroutine uses it
+	// Only the document's goroutine uses these.
+	failed   bool // analysis failed once
+	analysed bool // the first analysis is done
+	dirty    bool // memory was allocated since it was last returned
 
 	// Guarded by Server.mu.
 	file    *analysis.File
@@ -48,9 +50,14 @@ type buildContext struct {
 	problem string // the problem reported when it was made
 }
 
-// trimSize is the document size from which the first analysis is followed
-// by returning freed memory to the system.
+// trimSize is the document size from which the first analysis runs with
+// collection paused.
 const trimSize = 64 << 10
+
+// settleDelay is how long a document's goroutine waits after an analysis,
+// with no new edit, before it returns freed memory to the system. A
+// variable for tests.
+var settleDelay = 500 * time.Millisecond
 
 func newDocument(u uri.URI) *document {
 	return &document{uri: u, wake: make(chan struct{}, 1)}
@@ -67,9 +74,15 @@ func (d *document) schedule() {
 // diagnose is the goroutine of document d: it analyses and publishes until
 // the document is closed or the server stops.
 func (s *Server) diagnose(d *document) {
+	idle := time.NewTimer(settleDelay)
+	idle.Stop()
+	defer idle.Stop()
 	for {
 		select {
 		case <-d.wake:
+		case <-idle.C:
+			s.settle(d)
+			continue
 		case <-s.ctx.Done():
 			return
 		}
@@ -82,8 +95,10 @@ func (s *Server) diagnose(d *document) {
 		s.mu.Unlock()
 
 		bctx := s.buildContext(d, cfg)
-		first := !d.trimmed && len(f.Text) >= trimSize
+		first := !d.analysed && len(f.Text) >= trimSize
 		diags, err := s.checkFirst(first, f, cfg, bctx)
+		d.analysed, d.dirty = true, true
+		idle.Reset(settleDelay)
 		if err != nil {
 			s.log.Error("analysis failed", zap.String("uri", string(d.uri)), zap.Int32("version", version), zap.Error(err))
 			if !d.failed {
@@ -105,17 +120,26 @@ func (s *Server) diagnose(d *document) {
 		s.mu.Unlock()
 		if current {
 			s.publish(params)
-			if first {
-				d.trimmed = true
-				debug.FreeOSMemory()
-				if afterTrim != nil {
-					afterTrim()
-				}
-			}
 		} else {
 			s.log.Debug("stale diagnostics dropped", zap.String("uri", string(d.uri)), zap.Int32("version", version))
 		}
 		d.pub.Unlock()
+	}
+}
+
+// settle runs when the document has been idle for settleDelay after an
+// analysis: it returns the memory freed since the last time to the system,
+// so that an idle server holds what its open documents need and not what
+// analysing them took (a large document's first analysis allocates three
+// times what it keeps, and each edit's analysis about a megabyte).
+func (s *Server) settle(d *document) {
+	if !d.dirty {
+		return
+	}
+	d.dirty = false
+	debug.FreeOSMemory()
+	if afterTrim != nil {
+		afterTrim()
 	}
 }
 
@@ -133,8 +157,8 @@ func (s *Server) checkFirst(first bool, f *analysis.File, cfg *config, bctx *ana
 	return s.check(f, cfg, bctx)
 }
 
-// afterTrim, when set by a test, is called after the memory of a first
-// analysis has been returned.
+// afterTrim, when set by a test, is called after settle has returned
+// memory to the system.
 var afterTrim func()
 
 // parseWhole parses a whole document, with collection off for a large one
