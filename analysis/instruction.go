@@ -163,7 +163,7 @@ type instSemantics struct {
 	// plan is what the semantic model needs from the instruction's word
 	// layout; see layout.go and plan.go.
 	planOnce sync.Once
-	plan     *instPlan
+	plan     instPlan
 	memo     *stageMemo // for a FROM only: its stage's cached dispatch; see semantic.go
 }
 
@@ -176,12 +176,13 @@ type runSem struct {
 
 func (in *Instruction) sem() *instSemantics {
 	c := in.ref.c
-	c.semOnce.Do(func() { c.sem = computeSemantics(c) })
-	return c.sem
+	c.semOnce.Do(func() { computeSemantics(c) })
+	return &c.sem
 }
 
-func computeSemantics(c *chunk) *instSemantics {
-	s := &instSemantics{}
+// computeSemantics fills c.sem; call it through c.semOnce.
+func computeSemantics(c *chunk) {
+	s := &c.sem
 	if c.node != nil {
 		lint := quietLinter
 		switch c.keyword {
@@ -209,7 +210,6 @@ func computeSemantics(c *chunk) *instSemantics {
 	if c.keyword == "run" {
 		s.run = &runSem{}
 	}
-	return s
 }
 
 // runExternal is the field of instructions.RunCommand that holds the

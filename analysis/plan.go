@@ -77,16 +77,16 @@ type mountPlan struct {
 // instruction that does not parse).
 func (in *Instruction) plan() *instPlan {
 	s := in.sem()
-	s.planOnce.Do(func() { s.plan = computePlan(in) })
-	return s.plan
+	s.planOnce.Do(func() { computePlan(in, &s.plan) })
+	return &s.plan
 }
 
-func computePlan(in *Instruction) *instPlan {
-	p := &instPlan{}
+// computePlan fills p; call it through planOnce.
+func computePlan(in *Instruction, p *instPlan) {
 	x := in.layout()
 	cmd := in.Command()
 	if x == nil || cmd == nil {
-		return p
+		return
 	}
 	node := in.Node()
 	esc := in.file.Escape
@@ -259,7 +259,6 @@ func computePlan(in *Instruction) *instPlan {
 	// parse tree's memory). Nothing reads it after this, which runs once
 	// per chunk, after the typed command is made.
 	node.Next = nil
-	return p
 }
 
 // rel32 narrows a pair of chunk-relative offsets.

@@ -418,8 +418,8 @@ type stageMemo struct {
 
 // semOf is Instruction.sem for a chunk.
 func semOf(c *chunk) *instSemantics {
-	c.semOnce.Do(func() { c.sem = computeSemantics(c) })
-	return c.sem
+	c.semOnce.Do(func() { computeSemantics(c) })
+	return &c.sem
 }
 
 func isFromChunk(c *chunk) bool {

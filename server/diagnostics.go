@@ -32,6 +32,7 @@ type document struct {
 	// Only the document's goroutine uses these.
 	failed   bool // analysis failed once
 	analysed bool // the first analysis is done
+	compact  bool // the file's data was made with collection paused; see compact
 	dirty    bool // memory was allocated since it was last returned
 
 	// Guarded by Server.mu.
@@ -120,6 +121,9 @@ func (s *Server) diagnose(d *document) {
 		s.mu.Unlock()
 		if current {
 			s.publish(params)
+			if first {
+				d.compact = true
+			}
 		} else {
 			s.log.Debug("stale diagnostics dropped", zap.String("uri", string(d.uri)), zap.Int32("version", version))
 		}
@@ -133,6 +137,10 @@ func (s *Server) diagnose(d *document) {
 // analysing them took (a large document's first analysis allocates three
 // times what it keeps, and each edit's analysis about a megabyte).
 func (s *Server) settle(d *document) {
+	if d.compact {
+		d.compact = false
+		s.compact(d)
+	}
 	if !d.dirty {
 		return
 	}
@@ -141,6 +149,43 @@ func (s *Server) settle(d *document) {
 	if afterTrim != nil {
 		afterTrim()
 	}
+}
+
+// compact makes a large document's data again, packed. The first analysis
+// of a large document runs with collection paused, to answer sooner; what it
+// keeps is then spread among its garbage, a few live objects on each of
+// many memory pages, and stays so (Go does not move objects). compact
+// parses the text again and swaps the new file in if the document has not
+// changed meanwhile, lets the old one be collected and returned, then
+// analyses the new file with collection on, which fills the pages it
+// uses: the document ends up on about a fifth fewer pages. The
+// diagnostics are the same and are not published again; the new file's
+// caches are warm for the next edit. It runs once per large document,
+// when it is idle; an edit that arrives meanwhile waits for it, and one
+// that arrives during the parse makes it give up.
+func (s *Server) compact(d *document) {
+	s.mu.Lock()
+	if d.closed {
+		s.mu.Unlock()
+		return
+	}
+	text, gen, cfg := d.file.Text, d.gen, s.config
+	s.mu.Unlock()
+	nf := analysis.Parse(text)
+	s.mu.Lock()
+	swapped := !d.closed && d.gen == gen
+	if swapped {
+		d.file = nf
+	}
+	s.mu.Unlock()
+	if !swapped {
+		return
+	}
+	debug.FreeOSMemory() // the old file's pages
+	if _, err := s.check(nf, cfg, s.buildContext(d, cfg)); err != nil {
+		s.log.Error("analysis failed", zap.String("uri", string(d.uri)), zap.Error(err))
+	}
+	d.dirty = true
 }
 
 // check runs the analysis, turning a panic into an error.

@@ -7,8 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/dockwise/dockwise/analysis"
+	"github.com/dockwise/dockwise/internal/bigfile"
 )
 
 // Concurrent first analyses pause collection together and leave the
@@ -64,5 +68,59 @@ func TestSettleWhenIdle(t *testing.T) {
 	case <-trims:
 		t.Error("memory returned again with nothing analysed")
 	default:
+	}
+}
+
+// A large document is parsed and analysed again when idle, and its file
+// replaced by the new one; nothing is published again, and edits go on
+// from the new file.
+func TestCompactWhenIdle(t *testing.T) {
+	defer func(d time.Duration) { settleDelay = d }(settleDelay)
+	settleDelay = time.Millisecond
+	trims := make(chan struct{}, 16)
+	afterTrim = func() { trims <- struct{}{} }
+	defer func() { afterTrim = nil }()
+
+	s := testServer(t)
+	c := connect(t, s)
+	c.initialize(&protocol.InitializeParams{})
+	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+	u := uri.File(filepath.Join(t.TempDir(), "Dockerfile"))
+	text := bigfile.Generate()
+	if len(text) < trimSize {
+		t.Fatalf("benchmark file of %d bytes is under trimSize", len(text))
+	}
+	fileOf := func() *analysis.File {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.docs[u].file
+	}
+	c.open(u, 1, text)
+	first := c.waitPublish(u, 1)
+	opened := fileOf()
+	select {
+	case <-trims:
+	case <-c.ctx.Done():
+		t.Fatal("no trim after the open")
+	}
+	compacted := fileOf()
+	if compacted == opened {
+		t.Fatal("the document's file was not replaced after the open")
+	}
+	if compacted.Text != text {
+		t.Fatal("the compacted file has other text")
+	}
+	if n := c.publishCount(u); n != 1 {
+		t.Errorf("%d publishes after compaction, want 1", n)
+	}
+	// An edit of the compacted file: diagnostics as for a fresh parse.
+	prefix := "FROM alpine\nMAINTAINER x\n"
+	c.change(u, 2, &protocol.TextDocumentContentChangePartial{Text: prefix})
+	got := c.waitPublish(u, 2)
+	if diff := cmp.Diff(want(prefix+text, s.rules, &analysis.Config{}, nil, false), simplify(got.Diagnostics)); diff != "" {
+		t.Errorf("diagnostics after an edit of the compacted file (-want +got):\n%s", diff)
+	}
+	if len(got.Diagnostics) != len(first.Diagnostics)+1 {
+		t.Errorf("%d diagnostics after adding a MAINTAINER, had %d", len(got.Diagnostics), len(first.Diagnostics))
 	}
 }
