@@ -180,8 +180,7 @@ func warm(f *File, rules []*Rule) {
 	rest := each(func(in *Instruction) {
 		in.computeLocal(rules)
 		if in.Is("run") {
-			in.Commands(nil) // the RUN's shell script and commands
-			in.Mounts()
+			in.Commands(nil) // the RUN's shell script and commands (its mounts come with its plan)
 		}
 	})
 	wg.Go(func() {

@@ -330,6 +330,11 @@ func parseParallel(text string, starts []int, escape rune) []*chunk {
 				ws[j] = starts[lo+j] - starts[lo]
 			}
 			results[i].chunks, _ = parseWindow(wtext, ws, i == 0, escape, hi == len(starts))
+			// Every instruction of a file parsed whole is analysed next:
+			// make its typed command while the other pieces parse.
+			for _, c := range results[i].chunks {
+				semOf(c)
+			}
 		})
 	}
 	wg.Wait()

@@ -118,10 +118,10 @@ func parseWindow(text string, starts []int, first bool, escape rune, atEOF bool)
 	emitNodes := func(res *parser.Result, prefix, base int) {
 		ws := res.Warnings
 		nodes := nodesOf(res)
-		cs, args := packNodes(nodes)
+		cs := make([]chunk, len(nodes))
 		for i, n := range nodes {
 			c := &cs[i]
-			n = c.setNode(n, &args)
+			n = c.setNode(n)
 			c.keyword = strings.ToLower(n.Value)
 			for len(ws) > 0 && (ws[0].Location == nil || ws[0].Location.Start.Line <= n.EndLine) {
 				w := ws[0]
@@ -192,32 +192,15 @@ func parseWindow(text string, starts []int, first bool, escape rune, atEOF bool)
 	return chunks, complete
 }
 
-// packNodes returns the chunks for the nodes of one parse, and room for
-// copies of the nodes' argument lists, each in one allocation. BuildKit's
-// parser allocates its nodes among its garbage; copied together they sit
-// on few memory pages, and the argument copies (dropped once the plans are
-// made, see computePlan) leave whole pages free instead of holes.
-func packNodes(nodes []*parser.Node) ([]chunk, []parser.Node) {
-	n := 0
-	for _, top := range nodes {
-		for a := top.Next; a != nil; a = a.Next {
-			n++
-		}
-	}
-	return make([]chunk, len(nodes)), make([]parser.Node, 0, n)
-}
-
-// setNode makes the chunk's node a copy of n, with its argument list copied
-// into args (which has room for it), and returns the copy.
-func (c *chunk) setNode(n *parser.Node, args *[]parser.Node) *parser.Node {
+// setNode makes the chunk's node a copy of n. The chunks of one parse are
+// allocated together (see emitNodes): BuildKit's parser allocates its nodes
+// among its garbage, and what stays (the chunk and its instruction node;
+// the node's argument list is dropped once the plan is made, see
+// computePlan) would otherwise hold on to many memory pages, a little on
+// each.
+func (c *chunk) setNode(n *parser.Node) *parser.Node {
 	c.nodeBuf = *n
 	c.node = &c.nodeBuf
-	prev := c.node
-	for a := n.Next; a != nil; a = a.Next {
-		*args = append(*args, *a)
-		prev.Next = &(*args)[len(*args)-1]
-		prev = prev.Next
-	}
 	return c.node
 }
 
