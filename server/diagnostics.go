@@ -41,6 +41,9 @@ type document struct {
 	gen     uint64 // counts changes of the text or of what analysis depends on
 	closed  bool
 	context *buildContext // cached; nil until computed for the current configuration
+	// heldPauses counts the collection pauses DidOpen took for the document
+	// and left for its goroutine to end after its next analysis.
+	heldPauses int
 }
 
 // buildContext is a document's build context, as analysis needs it.
@@ -55,10 +58,9 @@ type buildContext struct {
 // collection paused.
 const trimSize = 64 << 10
 
-// settleDelay is how long a document's goroutine waits after an analysis,
-// with no new edit, before it returns freed memory to the system. A
-// variable for tests.
-var settleDelay = 500 * time.Millisecond
+// defaultSettleDelay is how long a document's goroutine waits after an
+// analysis, with no new edit, before it returns freed memory to the system.
+const defaultSettleDelay = 500 * time.Millisecond
 
 func newDocument(u uri.URI) *document {
 	return &document{uri: u, wake: make(chan struct{}, 1)}
@@ -75,9 +77,10 @@ func (d *document) schedule() {
 // diagnose is the goroutine of document d: it analyses and publishes until
 // the document is closed or the server stops.
 func (s *Server) diagnose(d *document) {
-	idle := time.NewTimer(settleDelay)
+	idle := time.NewTimer(s.settleDelay)
 	idle.Stop()
 	defer idle.Stop()
+	defer s.releasePauses(d)
 	for {
 		select {
 		case <-d.wake:
@@ -99,7 +102,7 @@ func (s *Server) diagnose(d *document) {
 		first := !d.analysed && len(f.Text) >= trimSize
 		diags, err := s.checkFirst(first, f, cfg, bctx)
 		d.analysed, d.dirty = true, true
-		idle.Reset(settleDelay)
+		idle.Reset(s.settleDelay)
 		if err != nil {
 			s.log.Error("analysis failed", zap.String("uri", string(d.uri)), zap.Int32("version", version), zap.Error(err))
 			if !d.failed {
@@ -108,6 +111,7 @@ func (s *Server) diagnose(d *document) {
 					zap.String("uri", string(d.uri)))
 				d.failed = true
 			}
+			s.releasePauses(d)
 			continue
 		}
 		params := &protocol.PublishDiagnosticsParams{
@@ -128,10 +132,22 @@ func (s *Server) diagnose(d *document) {
 			s.log.Debug("stale diagnostics dropped", zap.String("uri", string(d.uri)), zap.Int32("version", version))
 		}
 		d.pub.Unlock()
+		s.releasePauses(d)
 	}
 }
 
-// settle runs when the document has been idle for settleDelay after an
+// releasePauses ends the collection pauses DidOpen left to d's goroutine.
+func (s *Server) releasePauses(d *document) {
+	s.mu.Lock()
+	n := d.heldPauses
+	d.heldPauses = 0
+	s.mu.Unlock()
+	for ; n > 0; n-- {
+		gcResume()
+	}
+}
+
+// settle runs when the document has been idle for s.settleDelay after an
 // analysis: it returns the memory freed since the last time to the system,
 // so that an idle server holds what its open documents need and not what
 // analysing them took (a large document's first analysis allocates three
@@ -146,8 +162,8 @@ func (s *Server) settle(d *document) {
 	}
 	d.dirty = false
 	debug.FreeOSMemory()
-	if afterTrim != nil {
-		afterTrim()
+	if s.afterTrim != nil {
+		s.afterTrim()
 	}
 }
 
@@ -201,10 +217,6 @@ func (s *Server) checkFirst(first bool, f *analysis.File, cfg *config, bctx *ana
 	}
 	return s.check(f, cfg, bctx)
 }
-
-// afterTrim, when set by a test, is called after settle has returned
-// memory to the system.
-var afterTrim func()
 
 // parseWhole parses a whole document, with collection off for a large one
 // for the reason given at checkFirst.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"path/filepath"
 	"runtime/debug"
 	"sync"
@@ -36,13 +37,10 @@ func TestGCPauseRestores(t *testing.T) {
 // Memory is returned once after each burst of analyses, when the document
 // has been idle for settleDelay, and not again while nothing happens.
 func TestSettleWhenIdle(t *testing.T) {
-	defer func(d time.Duration) { settleDelay = d }(settleDelay)
-	settleDelay = time.Millisecond
-	trims := make(chan struct{}, 16)
-	afterTrim = func() { trims <- struct{}{} }
-	defer func() { afterTrim = nil }()
-
 	s := testServer(t)
+	s.settleDelay = time.Millisecond
+	trims := make(chan struct{}, 16)
+	s.afterTrim = func() { trims <- struct{}{} }
 	c := connect(t, s)
 	c.initialize(&protocol.InitializeParams{})
 	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
@@ -63,7 +61,7 @@ func TestSettleWhenIdle(t *testing.T) {
 		t.Errorf("%d diagnostics after adding MAINTAINER, want 1", len(got.Diagnostics))
 	}
 	wait("the edit")
-	time.Sleep(20 * settleDelay)
+	time.Sleep(20 * s.settleDelay)
 	select {
 	case <-trims:
 		t.Error("memory returned again with nothing analysed")
@@ -75,13 +73,10 @@ func TestSettleWhenIdle(t *testing.T) {
 // replaced by the new one; nothing is published again, and edits go on
 // from the new file.
 func TestCompactWhenIdle(t *testing.T) {
-	defer func(d time.Duration) { settleDelay = d }(settleDelay)
-	settleDelay = time.Millisecond
-	trims := make(chan struct{}, 16)
-	afterTrim = func() { trims <- struct{}{} }
-	defer func() { afterTrim = nil }()
-
 	s := testServer(t)
+	s.settleDelay = time.Millisecond
+	trims := make(chan struct{}, 16)
+	s.afterTrim = func() { trims <- struct{}{} }
 	c := connect(t, s)
 	c.initialize(&protocol.InitializeParams{})
 	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
@@ -122,5 +117,45 @@ func TestCompactWhenIdle(t *testing.T) {
 	}
 	if len(got.Diagnostics) != len(first.Diagnostics)+1 {
 		t.Errorf("%d diagnostics after adding a MAINTAINER, had %d", len(got.Diagnostics), len(first.Diagnostics))
+	}
+}
+
+// The collection pause DidOpen takes for a large document ends with the
+// document's first analysis.
+func TestOpenPauseReleased(t *testing.T) {
+	before := debug.SetGCPercent(77)
+	defer debug.SetGCPercent(before)
+	s := testServer(t)
+	c := connect(t, s)
+	c.initialize(&protocol.InitializeParams{})
+	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+	dir := t.TempDir()
+	for i, text := range []string{bigfile.Generate(), "FROM alpine\n"} {
+		u := uri.File(filepath.Join(dir, fmt.Sprintf("Dockerfile.%d", i)))
+		c.open(u, 1, text)
+		c.waitPublish(u, 1)
+	}
+	c.waitFor("pauses released", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, d := range s.docs {
+			if d.heldPauses != 0 {
+				return false
+			}
+		}
+		return true
+	})
+	// The goroutine releases after publishing: give it the moment.
+	for range 100 {
+		gcPaused.Lock()
+		n := gcPaused.n
+		gcPaused.Unlock()
+		if n == 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := debug.SetGCPercent(77); got != 77 {
+		t.Errorf("GC percent %d after the first analyses, want 77", got)
 	}
 }

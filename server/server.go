@@ -11,6 +11,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -40,6 +41,13 @@ type Server struct {
 	log     *zap.Logger
 	version string
 	rules   []*analysis.Rule
+
+	// settleDelay is how long a document's goroutine waits after an
+	// analysis, with no new edit, before it returns freed memory (see
+	// settle). afterTrim, when a test sets it, is called after that. Tests
+	// set both before the server starts.
+	settleDelay time.Duration
+	afterTrim   func()
 
 	// Set by start, before any message is handled.
 	ctx    context.Context // the server's lifetime: background work runs in it
@@ -97,6 +105,8 @@ func New(opts Options) *Server {
 		mapper:  mapperFor(protocol.PositionEncodingKindUTF16),
 		config:  &config{},
 		docs:    make(map[uri.URI]*document),
+
+		settleDelay: defaultSettleDelay,
 	}
 	if s.log == nil {
 		s.log = zap.NewNop()

@@ -23,13 +23,29 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	item := params.TextDocument
 	// Decoded strings share the message's buffer: clone what is kept.
 	u := uri.URI(strings.Clone(string(item.URI)))
-	f := parseWhole(strings.Clone(item.Text))
+	// A large document is parsed and first analysed with collection
+	// paused (see checkFirst); the pause lasts until the document's
+	// goroutine has analysed it, so that no collection starts in between.
+	held := false
+	if len(item.Text) >= trimSize {
+		gcPause()
+		defer func() {
+			if !held {
+				gcResume()
+			}
+		}()
+	}
+	f := analysis.Parse(strings.Clone(item.Text))
 	s.mu.Lock()
 	d := s.docs[u]
 	reopened := d != nil
 	if d == nil {
 		d = newDocument(u)
 		s.docs[u] = d
+	}
+	if len(item.Text) >= trimSize {
+		d.heldPauses++
+		held = true
 	}
 	d.file, d.version = f, item.Version
 	d.gen++
