@@ -5,6 +5,8 @@ package rules
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"github.com/dockwise/dockwise/analysis"
@@ -131,4 +133,31 @@ func BenchmarkCheckEditWithContext(b *testing.B) {
 		n += len(analysis.Check(f, All, opts))
 	}
 	b.ReportMetric(float64(n)/float64(b.N), "diags/op")
+}
+
+// BenchmarkOpenRetained opens the benchmark file as the server's idle
+// compaction leaves it (parsed and checked with collection on) and reports
+// what stays on the heap with the file open: live-MB, the bytes of live
+// objects, and inuse-MB, the bytes of the memory pages that hold them
+// (after a collection that returns all free pages). The time is not the
+// point; see BenchmarkCheckOpen.
+func BenchmarkOpenRetained(b *testing.B) {
+	text := bigfile.Generate()
+	var live, inuse uint64
+	var f *analysis.File
+	for b.Loop() {
+		f = nil
+		debug.FreeOSMemory()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		f = analysis.Parse(text)
+		analysis.Check(f, All, analysis.Options{})
+		debug.FreeOSMemory()
+		runtime.ReadMemStats(&m1)
+		live += m1.HeapAlloc - m0.HeapAlloc
+		inuse += m1.HeapInuse - m0.HeapInuse
+	}
+	runtime.KeepAlive(f)
+	b.ReportMetric(float64(live)/float64(b.N)/1e6, "live-MB")
+	b.ReportMetric(float64(inuse)/float64(b.N)/1e6, "inuse-MB")
 }
