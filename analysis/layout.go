@@ -20,7 +20,8 @@ import (
 // logical line, and pos maps them back to the source.
 type instLayout struct {
 	logical string
-	segs    []lineSeg // logical text pieces and where they are in the chunk
+	segs    []lineSeg  // logical text pieces and where they are in the chunk
+	seg0    [1]lineSeg // room for the piece of a one-line instruction
 
 	keyword span   // the instruction keyword
 	flags   []span // `--name=value` words, in order
@@ -85,6 +86,7 @@ func computeLayout(in *Instruction) *instLayout {
 	esc := byte(f.Escape)
 	x := &instLayout{emptyCont: -1}
 	var b strings.Builder
+	var only string // the logical line while it is one piece of the text
 
 	first, last := in.StartLine(), in.EndLine()
 	l := first
@@ -99,8 +101,19 @@ func computeLayout(in *Instruction) *instLayout {
 		}
 		content := f.Text[start:end]
 		keep, cont := trimContinuation(content, esc)
-		x.segs = append(x.segs, lineSeg{log: b.Len(), rel: start - base, n: keep})
-		b.WriteString(content[:keep])
+		if len(x.segs) == 0 {
+			x.segs = x.seg0[:0]
+		}
+		x.segs = append(x.segs, lineSeg{log: b.Len() + len(only), rel: start - base, n: keep})
+		if len(x.segs) == 1 {
+			only = content[:keep]
+		} else {
+			if only != "" {
+				b.WriteString(only)
+				only = ""
+			}
+			b.WriteString(content[:keep])
+		}
 		if !cont {
 			break
 		}
@@ -125,7 +138,11 @@ func computeLayout(in *Instruction) *instLayout {
 		}
 		start = f.LineStart(l)
 	}
-	x.logical = b.String()
+	if len(x.segs) == 1 {
+		x.logical = only // no copy for a one-line instruction
+	} else {
+		x.logical = b.String()
+	}
 	x.bodyStart, x.bodyEnd = f.LineStart(l+1)-base, f.LineStart(last+1)-base
 	if l >= last {
 		x.bodyStart = x.bodyEnd
