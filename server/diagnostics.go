@@ -54,9 +54,18 @@ type buildContext struct {
 	problem string // the problem reported when it was made
 }
 
-// trimSize is the document size from which the first analysis runs with
-// collection paused.
-const trimSize = 64 << 10
+// pauseMinSize is the document size from which the first analysis runs with
+// collection paused, up to pauseMaxSize: an analysis allocates about 150
+// times the text's size, which for a larger document is better collected
+// as it goes.
+const (
+	pauseMinSize = 64 << 10
+	pauseMaxSize = 1 << 20
+)
+
+// pausesGC reports whether a document of n bytes is parsed and first
+// analysed with collection paused.
+func pausesGC(n int) bool { return n >= pauseMinSize && n <= pauseMaxSize }
 
 // defaultSettleDelay is how long a document's goroutine waits after an
 // analysis, with no new edit, before it returns freed memory to the system.
@@ -99,7 +108,7 @@ func (s *Server) diagnose(d *document) {
 		s.mu.Unlock()
 
 		bctx := s.buildContext(d, cfg)
-		first := !d.analysed && len(f.Text) >= trimSize
+		first := !d.analysed && pausesGC(len(f.Text))
 		diags, err := s.checkFirst(first, f, cfg, bctx)
 		d.analysed, d.dirty = true, true
 		idle.Reset(s.settleDelay)
@@ -221,7 +230,7 @@ func (s *Server) checkFirst(first bool, f *analysis.File, cfg *config, bctx *ana
 // parseWhole parses a whole document, with collection off for a large one
 // for the reason given at checkFirst.
 func parseWhole(text string) *analysis.File {
-	if len(text) >= trimSize {
+	if pausesGC(len(text)) {
 		gcPause()
 		defer gcResume()
 	}

@@ -82,8 +82,8 @@ func TestCompactWhenIdle(t *testing.T) {
 	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
 	u := uri.File(filepath.Join(t.TempDir(), "Dockerfile"))
 	text := bigfile.Generate()
-	if len(text) < trimSize {
-		t.Fatalf("benchmark file of %d bytes is under trimSize", len(text))
+	if len(text) < pauseMinSize {
+		t.Fatalf("benchmark file of %d bytes is under pauseMinSize", len(text))
 	}
 	fileOf := func() *analysis.File {
 		s.mu.Lock()

@@ -27,7 +27,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	// paused (see checkFirst); the pause lasts until the document's
 	// goroutine has analysed it, so that no collection starts in between.
 	held := false
-	if len(item.Text) >= trimSize {
+	if pausesGC(len(item.Text)) {
 		gcPause()
 		defer func() {
 			if !held {
@@ -43,7 +43,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		d = newDocument(u)
 		s.docs[u] = d
 	}
-	if len(item.Text) >= trimSize {
+	if pausesGC(len(item.Text)) {
 		d.heldPauses++
 		held = true
 	}
