@@ -33,7 +33,14 @@ Switch to an unprivileged user once the steps that need root are done. Many
 images provide one (node images have "node", .NET 8 images have "app");
 others need one created. Images that already run as a non-root user
 (gcr.io/distroless/*:nonroot, Chainguard images, nginxinc/nginx-unprivileged)
-need nothing.`, `
+need nothing.
+
+A Dockerfile that builds a base image rather than an application is left
+alone when it has no USER: one whose command is a shell, an interactive
+interpreter (python3, irb, php -a) or none, whose ENTRYPOINT, if any, is an
+entrypoint script, and that copies nothing from the build context but
+scripts into bin directories, like the official language images. The
+Dockerfiles built FROM it choose their user.`, `
 FROM golang:1.23 AS build
 RUN useradd builder
 USER builder
@@ -79,7 +86,7 @@ func rootRuntimeUser(p *analysis.Pass) {
 		}
 		return
 	}
-	if !im.RootByDefault() || dropsPrivileges(final) {
+	if !im.RootByDefault() || dropsPrivileges(final) || buildsBaseImage(m, final) {
 		return
 	}
 	if im.Scratch() && !runsCommand(final) {
@@ -140,4 +147,98 @@ func dropsPrivileges(s *analysis.Stage) bool {
 		}
 	}
 	return false
+}
+
+// buildsBaseImage reports whether the final stage makes an image meant to
+// be built FROM rather than run as an application (a language runtime, a
+// toolbox): its command is absent, a shell or an interactive interpreter,
+// its ENTRYPOINT (if any) is an entrypoint script that hands over to that
+// command, and neither it nor any stage it needs copies anything from the
+// build context but scripts into bin directories (an application's files
+// come from the context, often through a build stage).
+func buildsBaseImage(m *analysis.Model, s *analysis.Stage) bool {
+	for i, need := range m.Needs(s) {
+		if !need {
+			continue
+		}
+		for _, in := range m.Stages[i].Instructions {
+			switch c := in.Command().(type) {
+			case *instructions.CopyCommand:
+				if c.From == "" && !copiesScripts(c.SourcesAndDest, false) {
+					return false
+				}
+			case *instructions.AddCommand:
+				if !copiesScripts(c.SourcesAndDest, true) {
+					return false
+				}
+			}
+		}
+	}
+	var cmd, entry []string
+	cmdShell := false
+	for _, t := range s.Chain() {
+		for _, in := range t.Instructions {
+			switch c := in.Command().(type) {
+			case *instructions.CmdCommand:
+				cmd, cmdShell = c.CmdLine, c.PrependShell
+			case *instructions.EntrypointCommand:
+				entry = c.CmdLine
+				if c.PrependShell && len(entry) == 1 {
+					entry = strings.Fields(entry[0])
+				}
+			}
+		}
+	}
+	if len(entry) > 0 && !strings.Contains(path.Base(entry[0]), "entrypoint") {
+		return false
+	}
+	if cmdShell && len(cmd) == 1 {
+		cmd = strings.Fields(cmd[0])
+	}
+	return len(cmd) == 0 || isInteractive(cmd)
+}
+
+// copiesScripts reports whether a COPY or ADD from the build context only
+// installs scripts: into a bin directory, or files named *.sh. For ADD,
+// remote sources do not come from the context.
+func copiesScripts(sd instructions.SourcesAndDest, add bool) bool {
+	if len(sd.SourceContents) > 0 {
+		return false // heredoc files: written here, not scripts from the context
+	}
+	dest := path.Clean(sd.DestPath)
+	switch dest {
+	case "/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin":
+		return true
+	}
+	if strings.HasPrefix(dest, "/usr/local/bin/") || strings.HasPrefix(dest, "/usr/bin/") {
+		return true
+	}
+	for _, src := range sd.SourcePaths {
+		if add && (strings.Contains(src, "://") || strings.HasPrefix(src, "git@")) {
+			continue
+		}
+		if !strings.HasSuffix(src, ".sh") {
+			return false
+		}
+	}
+	return true
+}
+
+// isInteractive reports whether a command line starts a shell or an
+// interpreter's interactive prompt: the program, then only options.
+func isInteractive(cmd []string) bool {
+	prog := path.Base(cmd[0])
+	for _, a := range cmd[1:] {
+		if !strings.HasPrefix(a, "-") {
+			return false
+		}
+	}
+	switch prog {
+	case "sh", "bash", "ash", "dash", "zsh", "ksh", "fish", "pwsh", "powershell", "cmd",
+		"irb", "node", "ghci", "iex", "erl", "jshell", "lua", "R", "julia", "bun", "deno":
+		return true
+	case "php":
+		return len(cmd) > 1 // php -a; plain php reads a script from stdin
+	}
+	return prog == "python" || strings.HasPrefix(prog, "python") && strings.Trim(prog[len("python"):], "0123456789.") == ""
 }
