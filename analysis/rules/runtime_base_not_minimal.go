@@ -77,8 +77,35 @@ func runtimeBaseNotMinimal(p *analysis.Pass) {
 	case im.Toolchain:
 		what = "a full image whose compilers and build tools the runtime does not need"
 	}
+	advice := "use " + alt
+	if im.Toolchain && installsNativeDeps(final) {
+		// Packages may compile native extensions with the image's
+		// compilers, which the smaller variant lacks: build them apart.
+		advice = fmt.Sprintf("use %s, and if a package compiles native code, install the dependencies in a build stage on %s and copy them in", alt, imageName(im))
+	}
 	p.Report(analysis.Diagnostic{Start: s, End: e, Instruction: root.From,
-		Message: fmt.Sprintf("the final stage runs on %s, %s; use %s", imageName(im), what, alt)})
+		Message: fmt.Sprintf("the final stage runs on %s, %s; %s", imageName(im), what, advice)})
+}
+
+// installsNativeDeps reports whether the stage, or a stage it is built
+// FROM, installs language packages that may compile native code when they
+// install (pip, pipenv, poetry, uv, npm, yarn, pnpm, gem, bundler).
+func installsNativeDeps(s *analysis.Stage) bool {
+	for _, t := range s.Chain() {
+		for _, cmds := range t.Runs() {
+			for _, c := range cmds {
+				if c.Op != analysis.OpInstallDeps && c.Op != analysis.OpInstallPkgs {
+					continue
+				}
+				switch c.Eco {
+				case analysis.EcoPip, analysis.EcoPipenv, analysis.EcoPoetry, analysis.EcoUv,
+					analysis.EcoNpm, analysis.EcoYarn, analysis.EcoPnpm, analysis.EcoBundler:
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // distroPackages reports whether the stage or a stage it is built FROM
