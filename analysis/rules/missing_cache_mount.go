@@ -4,6 +4,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/dockwise/dockwise/analysis"
@@ -107,7 +108,7 @@ func missingMounts(s *analysis.Stage, in *analysis.Instruction, cmds []analysis.
 		if tc.off || tc.unsure {
 			continue
 		}
-		targets := cacheTargets(ms, c, env, tc.home)
+		targets := linkedTargets(cmds, cacheTargets(ms, c, env, tc.home))
 		var missing []string
 		for _, n := range tc.needs {
 			if !covered(targets, n, tc.home) {
@@ -125,6 +126,46 @@ func missingMounts(s *analysis.Stage, in *analysis.Instruction, cmds []analysis.
 			continue
 		}
 		out = append(out, commandMissing{c: c, tc: tc, missing: missing})
+	}
+	return out
+}
+
+// linkedTargets adds to the cache mount targets the paths the RUN links to
+// them (`ln -s /pkg-cache /etc/apk/cache`): a mount made a tool's cache
+// through a symbolic link. A link at /etc/apk/cache makes apk keep its
+// packages there, so it stands for /var/cache/apk.
+func linkedTargets(cmds []analysis.Command, targets []string) []string {
+	out := targets
+	for i := range cmds {
+		c := &cmds[i]
+		if c.Name != "ln" {
+			continue
+		}
+		var ops []string
+		symbolic := false
+		for _, a := range c.Args {
+			switch {
+			case strings.HasPrefix(a.Text, "--"):
+				symbolic = symbolic || a.Text == "--symbolic"
+			case strings.HasPrefix(a.Text, "-"):
+				symbolic = symbolic || strings.Contains(a.Text, "s")
+			default:
+				ops = append(ops, a.Text)
+			}
+		}
+		if !symbolic || len(ops) != 2 || !path.IsAbs(ops[0]) || !path.IsAbs(ops[1]) {
+			continue
+		}
+		from, link := path.Clean(ops[0]), path.Clean(ops[1])
+		for _, t := range targets {
+			if t != "?" && within(from, t) {
+				out = append(out[:len(out):len(out)], link)
+				if link == "/etc/apk/cache" {
+					out = append(out, "/var/cache/apk")
+				}
+				break
+			}
+		}
 	}
 	return out
 }

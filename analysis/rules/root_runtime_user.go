@@ -86,7 +86,7 @@ func rootRuntimeUser(p *analysis.Pass) {
 		}
 		return
 	}
-	if !im.RootByDefault() || dropsPrivileges(final) || buildsBaseImage(m, final) {
+	if !im.RootByDefault() || dropsPrivileges(final) || buildsBaseImage(final) {
 		return
 	}
 	if im.Scratch() && !runsCommand(final) {
@@ -150,26 +150,52 @@ func dropsPrivileges(s *analysis.Stage) bool {
 }
 
 // buildsBaseImage reports whether the final stage makes an image meant to
-// be built FROM rather than run as an application (a language runtime, a
-// toolbox): its command is absent, a shell or an interactive interpreter,
-// its ENTRYPOINT (if any) is an entrypoint script that hands over to that
-// command, and neither it nor any stage it needs copies anything from the
-// build context but scripts into bin directories (an application's files
-// come from the context, often through a build stage).
-func buildsBaseImage(m *analysis.Model, s *analysis.Stage) bool {
-	for i, need := range m.Needs(s) {
-		if !need {
-			continue
+// be built FROM, or not run at all, rather than an application (a language
+// runtime, a toolbox, a build-time check): its command is absent, a shell,
+// an interactive interpreter or a launcher script it installs itself, its
+// ENTRYPOINT (if any) is an entrypoint script that hands over to that
+// command, and nothing that ends up in the image comes from the build
+// context but scripts into bin directories (an application's files come
+// from the context, often through a build stage). Stages only mounted into
+// a RUN put nothing into the image.
+func buildsBaseImage(s *analysis.Stage) bool {
+	shipped := map[*analysis.Stage]bool{}
+	var visit func(t *analysis.Stage)
+	visit = func(t *analysis.Stage) {
+		for ; t != nil && !shipped[t]; t = t.Parent {
+			shipped[t] = true
+			for _, d := range t.Deps {
+				if d.Kind == analysis.CopyFrom {
+					visit(d.Stage)
+				}
+			}
 		}
-		for _, in := range m.Stages[i].Instructions {
+	}
+	visit(s)
+	launchers := map[string]bool{} // scripts installed into bin directories
+	for t := range shipped {
+		for _, in := range t.Instructions {
+			var sd instructions.SourcesAndDest
 			switch c := in.Command().(type) {
 			case *instructions.CopyCommand:
-				if c.From == "" && !copiesScripts(c.SourcesAndDest, false) {
+				if c.From != "" {
+					continue
+				}
+				sd = c.SourcesAndDest
+				if !copiesScripts(sd, false) {
 					return false
 				}
 			case *instructions.AddCommand:
-				if !copiesScripts(c.SourcesAndDest, true) {
+				sd = c.SourcesAndDest
+				if !copiesScripts(sd, true) {
 					return false
+				}
+			default:
+				continue
+			}
+			if inChain(s, t) && inBinDir(sd.DestPath) {
+				for _, src := range sd.SourcePaths {
+					launchers[path.Base(src)] = true
 				}
 			}
 		}
@@ -195,33 +221,57 @@ func buildsBaseImage(m *analysis.Model, s *analysis.Stage) bool {
 	if cmdShell && len(cmd) == 1 {
 		cmd = strings.Fields(cmd[0])
 	}
-	return len(cmd) == 0 || isInteractive(cmd)
+	return len(cmd) == 0 || isInteractive(cmd) || launchers[path.Base(cmd[0])]
+}
+
+// inChain reports whether t is s or a stage s is built FROM.
+func inChain(s, t *analysis.Stage) bool {
+	for _, c := range s.Chain() {
+		if c == t {
+			return true
+		}
+	}
+	return false
 }
 
 // copiesScripts reports whether a COPY or ADD from the build context only
-// installs scripts: into a bin directory, or files named *.sh. For ADD,
-// remote sources do not come from the context.
+// installs scripts: into a bin directory, or entrypoint scripts (*.sh or
+// named *entrypoint*) into / or /docker-entrypoint.d. For ADD, remote
+// sources do not come from the context.
 func copiesScripts(sd instructions.SourcesAndDest, add bool) bool {
 	if len(sd.SourceContents) > 0 {
 		return false // heredoc files: written here, not scripts from the context
 	}
-	dest := path.Clean(sd.DestPath)
-	switch dest {
-	case "/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin":
+	if inBinDir(sd.DestPath) {
 		return true
 	}
-	if strings.HasPrefix(dest, "/usr/local/bin/") || strings.HasPrefix(dest, "/usr/bin/") {
-		return true
+	dest := path.Clean(sd.DestPath)
+	if dest != "/" && dest != "/docker-entrypoint.d" && !strings.HasPrefix(dest, "/docker-entrypoint.d/") &&
+		!strings.Contains(path.Base(dest), "entrypoint") {
+		return false
 	}
 	for _, src := range sd.SourcePaths {
 		if add && (strings.Contains(src, "://") || strings.HasPrefix(src, "git@")) {
 			continue
 		}
-		if !strings.HasSuffix(src, ".sh") {
+		if base := path.Base(src); !strings.HasSuffix(base, ".sh") && !strings.Contains(base, "entrypoint") {
 			return false
 		}
 	}
 	return true
+}
+
+// inBinDir reports whether a COPY destination is a directory of programs.
+func inBinDir(dest string) bool {
+	d := path.Clean(dest)
+	if !strings.HasSuffix(dest, "/") {
+		d = path.Dir(d) // a file named in the destination
+	}
+	switch d {
+	case "/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin":
+		return true
+	}
+	return false
 }
 
 // isInteractive reports whether a command line starts a shell or an
