@@ -68,7 +68,7 @@ func unreachableStage(p *analysis.Pass) {
 			start, end = baseRange(s)
 			what = "stage " + strconv.Itoa(s.Index) + " (FROM " + s.BaseName + ")"
 		}
-		msg := what + " is not used by the final stage, so docker build without --target skips it; remove it, or use it with COPY --from"
+		msg := what + " is not used by the final stage, so docker build without --target skips it; remove it or use it with COPY --from, unless it is a target built on its own with --target"
 		if d, ok := typo[s.Name]; ok && s.Name != "" {
 			msg = fmt.Sprintf("%s is not used by the final stage, but --from=%s on line %d names no stage: did you mean %q?",
 				what, d.Ref, p.File.LineOf(d.Start)+1, s.Name)
