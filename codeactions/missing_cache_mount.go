@@ -57,6 +57,9 @@ func fixMissingCacheMount(in *Input, d analysis.Diagnostic) []*Action {
 		if isAptDir(dir) {
 			fl += ",sharing=locked"
 		}
+		if needs.Owner != "" {
+			fl += "," + needs.Owner
+		}
 		flags = append(flags, fl)
 	}
 	_, kwEnd := inst.KeywordRange()

@@ -21,9 +21,13 @@ type cacheNeed struct {
 
 // toolCache is what a command needs cached, or why it needs nothing.
 type toolCache struct {
-	tool  string // names the tool in messages: "apt-get install", "npm ci"
-	home  string // the user's home ("~" when unknown)
-	needs []cacheNeed
+	tool string // names the tool in messages: "apt-get install", "npm ci"
+	home string // the user's home ("~" when unknown)
+	// owner is the mount options that give a non-root user the cache
+	// ("uid=1000,gid=1000"); ownerOf names that user when its ids are
+	// not known. Both are empty for root.
+	owner, ownerOf string
+	needs          []cacheNeed
 	// offFlag is the flag that turns the cache off (--no-cache-dir);
 	// offEnv the variable that does (PIP_NO_CACHE_DIR). off is set when
 	// either does; unsure when a variable may or may not.
@@ -462,6 +466,50 @@ func overlaps(pattern, dir string) bool {
 			continue
 		}
 		if ok, err := path.Match(ps[i], ds[i]); err != nil || !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// knownUIDs are the ids of the non-root users official images create.
+var knownUIDs = map[string]string{
+	"node":     "uid=1000,gid=1000",   // node
+	"nonroot":  "uid=65532,gid=65532", // distroless, chainguard
+	"www-data": "uid=33,gid=33",       // debian, php
+	"nobody":   "uid=65534,gid=65534",
+}
+
+// mountOwner returns the options that make a cache mount writable for the
+// RUN's user: BuildKit creates it owned by root, mode 0755, and a tool
+// running as another user cannot write to it (pip then turns its cache
+// off). known is false for a non-root user whose ids are not known.
+func mountOwner(user string) (opts string, known bool) {
+	if user == "$" {
+		return "", true // not known: say nothing
+	}
+	name, group, _ := strings.Cut(user, ":")
+	if user == "" || analysis.IsRootUser(user) {
+		return "", true
+	}
+	if isDigits(name) {
+		if group == "" || !isDigits(group) {
+			group = name
+		}
+		return "uid=" + name + ",gid=" + group, true
+	}
+	if o, ok := knownUIDs[name]; ok && group == "" {
+		return o, true
+	}
+	return "", false
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}

@@ -19,6 +19,9 @@ type CacheMountNeeds struct {
 	// earlier RUN (of the stage or of those it is built FROM) removes it:
 	// removing it in the RUN itself is too late for CacheMountDefeated.
 	DockerClean bool
+	// Owner is the options that make the mounts writable for the RUN's
+	// non-root user ("uid=1000,gid=1000"), empty for root.
+	Owner string
 }
 
 // MissingCacheMounts returns the cache mounts the RUN in of stage s lacks,
@@ -35,6 +38,10 @@ func MissingCacheMounts(s *analysis.Stage, in *analysis.Instruction) (CacheMount
 		}
 		apt := false
 		for _, m := range missingMounts(s, in, cmds) {
+			if m.tc.ownerOf != "" {
+				return CacheMountNeeds{}, false // the user's ids are not known
+			}
+			out.Owner = m.tc.owner
 			for _, d := range m.missing {
 				if strings.HasPrefix(d, "~") || !strings.HasPrefix(d, "/") {
 					return CacheMountNeeds{}, false

@@ -125,6 +125,11 @@ func missingMounts(s *analysis.Stage, in *analysis.Instruction, cmds []analysis.
 			// variables are unknown: a mount elsewhere may be right.
 			continue
 		}
+		if o, known := mountOwner(user); known {
+			tc.owner = o
+		} else {
+			tc.ownerOf = user
+		}
 		out = append(out, commandMissing{c: c, tc: tc, missing: missing})
 	}
 	return out
@@ -184,14 +189,21 @@ func missingCacheMessage(tc toolCache, missing []string) string {
 		if strings.HasPrefix(d, "/var/cache/apt") || strings.HasPrefix(d, "/var/lib/apt") {
 			f += ",sharing=locked"
 		}
+		if tc.owner != "" {
+			f += "," + tc.owner
+		}
 		flags = append(flags, f)
 	}
 	again := "downloads again"
 	if compileOnly(missing) {
 		again = "compiles again"
 	}
-	return fmt.Sprintf("%s runs without %s, so every rebuild of this layer %s; add `%s` to the RUN",
-		tc.tool, what, again, strings.Join(flags, " "))
+	owner := ""
+	if tc.ownerOf != "" {
+		owner = fmt.Sprintf(" with the uid= and gid= of %s (a cache mount belongs to root otherwise)", tc.ownerOf)
+	}
+	return fmt.Sprintf("%s runs without %s, so every rebuild of this layer %s; add `%s` to the RUN%s",
+		tc.tool, what, again, strings.Join(flags, " "), owner)
 }
 
 // compileOnly reports whether the missing caches only hold compiler output

@@ -20,6 +20,11 @@ func TestMissingCacheMountAdvice(t *testing.T) {
 		{"ubuntu removed before", "FROM ubuntu:24.04\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN apt-get update && apt-get install -y curl\n", "downloads again", "docker-clean"},
 		{"parent removed it", "FROM debian:bookworm AS base\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nFROM base\nRUN apt-get update && apt-get install -y curl\n", "downloads again", "docker-clean"},
 		{"go build cache only", "FROM golang:1.23\nRUN --mount=type=cache,target=/go/pkg/mod go build ./...\n", "compiles again", "downloads"},
+		// A cache mount belongs to root: a non-root user needs its ids.
+		{"numeric user", "FROM python:3.12-slim\nUSER 1000:1000\nRUN pip install -r requirements.txt\n", "target=<home>/.cache/pip,uid=1000,gid=1000`", "uid= and gid= of"},
+		{"node user", "FROM node:20-slim\nUSER node\nRUN npm ci\n", "target=/home/node/.npm,uid=1000,gid=1000`", ""},
+		{"unknown user", "FROM python:3.12-slim\nRUN useradd -m app\nUSER app\nRUN pip install -r requirements.txt\n", "to the RUN with the uid= and gid= of app", ",uid="},
+		{"root user", "FROM python:3.12-slim\nUSER root\nRUN pip install -r requirements.txt\n", "target=/root/.cache/pip` to the RUN", "uid"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
