@@ -68,6 +68,15 @@ func fixMissingCacheMount(in *Input, d analysis.Diagnostic) []*Action {
 	}
 	kw := f.Text[inst.Start():kwEnd]
 	edits := []Edit{{Start: kwEnd, End: kwEnd, NewText: " " + strings.Join(flags, " ")}}
+	if needs.APKLink != "" {
+		// apk keeps the packages it downloads only where /etc/apk/cache
+		// links: start the command with the link.
+		cs, ce := inst.CommandRange()
+		if cs >= ce || strings.HasPrefix(f.Text[cs:ce], "<<") {
+			return nil // a heredoc script: no place for it on the command line
+		}
+		edits = append(edits, Edit{Start: cs, End: cs, NewText: needs.APKLink + " && "})
+	}
 	if needs.DockerClean {
 		// Right after the stage's FROM: every fix of the stage inserts
 		// it at the same place, so that fix-all inserts it once (two

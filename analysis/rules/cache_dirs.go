@@ -27,6 +27,9 @@ type toolCache struct {
 	// ("uid=1000,gid=1000"); ownerOf names that user when its ids are
 	// not known. Both are empty for root.
 	owner, ownerOf string
+	// apkLink is set for apk when nothing links /etc/apk/cache to the
+	// cache yet: apk keeps the packages it downloads only there.
+	apkLink bool
 	needs          []cacheNeed
 	// offFlag is the flag that turns the cache off (--no-cache-dir);
 	// offEnv the variable that does (PIP_NO_CACHE_DIR). off is set when

@@ -22,6 +22,9 @@ type CacheMountNeeds struct {
 	// Owner is the options that make the mounts writable for the RUN's
 	// non-root user ("uid=1000,gid=1000"), empty for root.
 	Owner string
+	// APKLink is the command that makes the apk cache mount apk's
+	// package cache, when the RUN needs it first ("" otherwise).
+	APKLink string
 }
 
 // MissingCacheMounts returns the cache mounts the RUN in of stage s lacks,
@@ -42,6 +45,9 @@ func MissingCacheMounts(s *analysis.Stage, in *analysis.Instruction) (CacheMount
 				return CacheMountNeeds{}, false // the user's ids are not known
 			}
 			out.Owner = m.tc.owner
+			if m.tc.apkLink {
+				out.APKLink = apkLinkCmd
+			}
 			for _, d := range m.missing {
 				if strings.HasPrefix(d, "~") || !strings.HasPrefix(d, "/") {
 					return CacheMountNeeds{}, false

@@ -5,6 +5,7 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dockwise/dockwise/analysis"
@@ -36,7 +37,13 @@ registry and git directories, ~/.m2 for Maven, ~/.gradle for Gradle, and the
 caches of bundler, composer, uv and poetry. The directories follow the USER
 in effect and the tools' variables (PIP_CACHE_DIR, npm_config_cache,
 GOMODCACHE, GOCACHE, CARGO_HOME, ...). A command that turns its cache off
-(pip --no-cache-dir, apk add --no-cache) is left alone.`, `
+(pip --no-cache-dir, apk add --no-cache) is left alone.
+
+Two details decide whether the mount caches anything. BuildKit creates a
+cache mount owned by root: for a non-root USER give it the user's ids
+(uid=1000,gid=1000), or the tool cannot write there. And apk keeps the
+packages it downloads only where /etc/apk/cache links, so link it first
+(ln -sf /var/cache/apk /etc/apk/cache).`, `
 FROM python:3.12-slim
 COPY requirements.txt .
 RUN pip install -r requirements.txt`, `
@@ -130,9 +137,47 @@ func missingMounts(s *analysis.Stage, in *analysis.Instruction, cmds []analysis.
 		} else {
 			tc.ownerOf = user
 		}
+		if c.Eco == analysis.EcoApk && slices.Contains(missing, "/var/cache/apk") && !apkCacheLinked(s, in, cmds) {
+			tc.apkLink = true
+		}
 		out = append(out, commandMissing{c: c, tc: tc, missing: missing})
 	}
 	return out
+}
+
+// apkLinkCmd makes /var/cache/apk apk's package cache.
+const apkLinkCmd = "ln -sf /var/cache/apk /etc/apk/cache"
+
+// apkCacheLinked reports whether /etc/apk/cache is a link when the RUN in
+// runs its apk: an earlier RUN of the stage or of a stage it is built FROM,
+// or an earlier command of this RUN, made it.
+func apkCacheLinked(s *analysis.Stage, in *analysis.Instruction, cmds []analysis.Command) bool {
+	links := func(cs []analysis.Command) bool {
+		for i := range cs {
+			if cs[i].Name == "ln" {
+				for _, a := range cs[i].Args {
+					if path.Clean(a.Text) == "/etc/apk/cache" {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	if links(cmds) {
+		return true
+	}
+	for _, t := range s.Chain() { // s first, then its parents whole
+		for run, cs := range t.Runs() {
+			if run == in {
+				break
+			}
+			if links(cs) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // linkedTargets adds to the cache mount targets the paths the RUN links to
@@ -201,6 +246,9 @@ func missingCacheMessage(tc toolCache, missing []string) string {
 	owner := ""
 	if tc.ownerOf != "" {
 		owner = fmt.Sprintf(" with the uid= and gid= of %s (a cache mount belongs to root otherwise)", tc.ownerOf)
+	}
+	if tc.apkLink {
+		owner += " and start it with `" + apkLinkCmd + " &&` (apk keeps the packages it downloads only where /etc/apk/cache links)"
 	}
 	return fmt.Sprintf("%s runs without %s, so every rebuild of this layer %s; add `%s` to the RUN%s",
 		tc.tool, what, again, strings.Join(flags, " "), owner)

@@ -24,6 +24,10 @@ func TestMissingCacheMountAdvice(t *testing.T) {
 		{"numeric user", "FROM python:3.12-slim\nUSER 1000:1000\nRUN pip install -r requirements.txt\n", "target=<home>/.cache/pip,uid=1000,gid=1000`", "uid= and gid= of"},
 		{"node user", "FROM node:20-slim\nUSER node\nRUN npm ci\n", "target=/home/node/.npm,uid=1000,gid=1000`", ""},
 		{"unknown user", "FROM python:3.12-slim\nRUN useradd -m app\nUSER app\nRUN pip install -r requirements.txt\n", "to the RUN with the uid= and gid= of app", ",uid="},
+		// apk keeps packages only where /etc/apk/cache links.
+		{"apk", "FROM alpine:3.20\nRUN apk add curl\n", "start it with `ln -sf /var/cache/apk /etc/apk/cache &&`", ""},
+		{"apk linked in parent", "FROM alpine:3.20 AS base\nRUN ln -s /var/cache/apk /etc/apk/cache\nFROM base\nRUN apk add curl\n", "target=/var/cache/apk` to the RUN", "ln -sf"},
+		{"apk linked in the RUN", "FROM alpine:3.20\nRUN ln -s /var/cache/apk /etc/apk/cache && apk add curl\n", "target=/var/cache/apk` to the RUN", "ln -sf"},
 		{"root user", "FROM python:3.12-slim\nUSER root\nRUN pip install -r requirements.txt\n", "target=/root/.cache/pip` to the RUN", "uid"},
 	}
 	for _, tt := range tests {
