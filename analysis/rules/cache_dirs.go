@@ -30,7 +30,7 @@ type toolCache struct {
 	// apkLink is set for apk when nothing links /etc/apk/cache to the
 	// cache yet: apk keeps the packages it downloads only there.
 	apkLink bool
-	needs          []cacheNeed
+	needs   []cacheNeed
 	// offFlag is the flag that turns the cache off (--no-cache-dir);
 	// offEnv the variable that does (PIP_NO_CACHE_DIR). off is set when
 	// either does; unsure when a variable may or may not.

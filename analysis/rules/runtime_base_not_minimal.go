@@ -92,17 +92,8 @@ func runtimeBaseNotMinimal(p *analysis.Pass) {
 // install (pip, pipenv, poetry, uv, npm, yarn, pnpm, gem, bundler).
 func installsNativeDeps(s *analysis.Stage) bool {
 	for _, t := range s.Chain() {
-		for _, cmds := range t.Runs() {
-			for _, c := range cmds {
-				if c.Op != analysis.OpInstallDeps && c.Op != analysis.OpInstallPkgs {
-					continue
-				}
-				switch c.Eco {
-				case analysis.EcoPip, analysis.EcoPipenv, analysis.EcoPoetry, analysis.EcoUv,
-					analysis.EcoNpm, analysis.EcoYarn, analysis.EcoPnpm, analysis.EcoBundler:
-					return true
-				}
-			}
+		if factsOf(t).langPackages {
+			return true
 		}
 	}
 	return false

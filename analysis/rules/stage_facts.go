@@ -36,6 +36,9 @@ type stageFacts struct {
 	staticVerified bool
 	// node are the installs, prunes and removals of node_modules, in order.
 	node []nodeEvent
+	// langPackages is set when the stage installs language packages that
+	// may compile native code as they install (pip, npm, gem, ...).
+	langPackages bool
 }
 
 // factCmd locates a command: instruction k of the stage, and the range
@@ -207,6 +210,13 @@ func (f *stageFacts) add(s *analysis.Stage, in *analysis.Instruction, k, base in
 	}
 	if c.Op == analysis.OpInstallPkgs && (c.Eco == analysis.EcoApt || c.Eco == analysis.EcoDnf) {
 		f.distroPackages = true
+	}
+	if c.Op == analysis.OpInstallDeps || c.Op == analysis.OpInstallPkgs {
+		switch c.Eco {
+		case analysis.EcoPip, analysis.EcoPipenv, analysis.EcoPoetry, analysis.EcoUv,
+			analysis.EcoNpm, analysis.EcoYarn, analysis.EcoPnpm, analysis.EcoBundler:
+			f.langPackages = true
+		}
 	}
 	if !f.privDrop {
 		f.privDrop = isPrivDrop(c.Prog.Text)
