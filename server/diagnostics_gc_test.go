@@ -34,9 +34,10 @@ func TestGCPauseRestores(t *testing.T) {
 	}
 }
 
-// Memory is returned once after each burst of analyses, when the document
-// has been idle for settleDelay, and not again while nothing happens.
-func TestSettleWhenIdle(t *testing.T) {
+// settlingServer returns an initialized server that settles 1 ms after an
+// analysis, its client, the channel settle reports on, and a function that
+// waits for the next report.
+func settlingServer(t *testing.T) (*Server, *testClient, chan struct{}, func(after string)) {
 	s := testServer(t)
 	s.settleDelay = time.Millisecond
 	trims := make(chan struct{}, 16)
@@ -44,15 +45,22 @@ func TestSettleWhenIdle(t *testing.T) {
 	c := connect(t, s)
 	c.initialize(&protocol.InitializeParams{})
 	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
-	u := uri.File(filepath.Join(t.TempDir(), "Dockerfile"))
-	wait := func(what string) {
+	wait := func(after string) {
 		t.Helper()
 		select {
 		case <-trims:
 		case <-c.ctx.Done():
-			t.Fatal("no trim after " + what)
+			t.Fatal("no trim after " + after)
 		}
 	}
+	return s, c, trims, wait
+}
+
+// Memory is returned once after each burst of analyses, when the document
+// has been idle for settleDelay, and not again while nothing happens.
+func TestSettleWhenIdle(t *testing.T) {
+	s, c, trims, wait := settlingServer(t)
+	u := uri.File(filepath.Join(t.TempDir(), "Dockerfile"))
 	c.open(u, 1, "FROM alpine\n")
 	c.waitPublish(u, 1)
 	wait("the open")
@@ -73,13 +81,7 @@ func TestSettleWhenIdle(t *testing.T) {
 // replaced by the new one; nothing is published again, and edits go on
 // from the new file.
 func TestCompactWhenIdle(t *testing.T) {
-	s := testServer(t)
-	s.settleDelay = time.Millisecond
-	trims := make(chan struct{}, 16)
-	s.afterTrim = func() { trims <- struct{}{} }
-	c := connect(t, s)
-	c.initialize(&protocol.InitializeParams{})
-	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+	s, c, _, wait := settlingServer(t)
 	u := uri.File(filepath.Join(t.TempDir(), "Dockerfile"))
 	text := bigfile.Generate()
 	if len(text) < pauseMinSize {
@@ -93,11 +95,7 @@ func TestCompactWhenIdle(t *testing.T) {
 	c.open(u, 1, text)
 	first := c.waitPublish(u, 1)
 	opened := fileOf()
-	select {
-	case <-trims:
-	case <-c.ctx.Done():
-		t.Fatal("no trim after the open")
-	}
+	wait("the open")
 	compacted := fileOf()
 	if compacted == opened {
 		t.Fatal("the document's file was not replaced after the open")
