@@ -143,7 +143,7 @@ func computeCacheMountDefeated(fs *findingSink) {
 		}
 		keeps := keepsDownloads(in)
 		if len(mounts) > 0 && cmds != nil {
-			defeatedBy(fs, in, cmds, mounts, env, user, home)
+			defeatedBy(func(start, end int, msg string) { fs.add(in, start, end, msg, "") }, cmds, mounts, env, user, home)
 			if !kept && !keeps && installsWithApt(cmds) {
 				for _, cm := range mounts {
 					if cm.target != "?" && (within(cm.target, "/var/cache/apt") || within("/var/cache/apt", cm.target)) {
@@ -185,7 +185,7 @@ func mountFor(mounts []cacheMount, needs []cacheNeed, home string) (cacheMount, 
 
 // defeatedBy reports the commands of a RUN that keep its cache mounts
 // empty.
-func defeatedBy(fs *findingSink, in *analysis.Instruction, cmds []analysis.Command, mounts []cacheMount, env runEnv, user, home string) {
+func defeatedBy(report func(start, end int, msg string), cmds []analysis.Command, mounts []cacheMount, env runEnv, user, home string) {
 	for i := range cmds {
 		c := &cmds[i]
 		if c.Subst {
@@ -195,13 +195,13 @@ func defeatedBy(fs *findingSink, in *analysis.Instruction, cmds []analysis.Comma
 		if tc, ok := cacheOf(c, env, user); ok && tc.off {
 			if cm, ok := mountFor(mounts, tc.needs, tc.home); ok {
 				if tc.offEnv == "" {
-					fs.add(in, tc.offFlag.Start, tc.offFlag.End, fmt.Sprintf(
+					report(tc.offFlag.Start, tc.offFlag.End, fmt.Sprintf(
 						"%s turns %s's cache off, so the cache mount at %s stays empty; drop the flag (the mount already keeps the cache out of the image)",
-						tc.offFlag.Text, c.Name, cm.m.Target), "")
+						tc.offFlag.Text, c.Name, cm.m.Target))
 				} else {
-					fs.add(in, c.Prog.Start, c.SubEnd, fmt.Sprintf(
+					report(c.Prog.Start, c.SubEnd, fmt.Sprintf(
 						"%s is set, so %s never writes to the cache mount at %s; unset it for this RUN (the mount already keeps the cache out of the image)",
-						tc.offEnv, tc.tool, cm.m.Target), "")
+						tc.offEnv, tc.tool, cm.m.Target))
 				}
 			}
 			continue
@@ -213,9 +213,9 @@ func defeatedBy(fs *findingSink, in *analysis.Instruction, cmds []analysis.Comma
 		if c.Eco != analysis.EcoNone {
 			if needs := cleanedCaches(c, env, user); len(needs) > 0 {
 				if cm, ok := mountFor(mounts, needs, home); ok {
-					fs.add(in, c.Prog.Start, c.SubEnd, fmt.Sprintf(
+					report(c.Prog.Start, c.SubEnd, fmt.Sprintf(
 						"%s %s empties the cache mount at %s, so the next build downloads everything again; drop it (the mount already keeps the cache out of the image)",
-						c.Name, c.Sub, cm.m.Target), "")
+						c.Name, c.Sub, cm.m.Target))
 				}
 			}
 			continue
@@ -240,9 +240,9 @@ func defeatedBy(fs *findingSink, in *analysis.Instruction, cmds []analysis.Comma
 					continue
 				}
 				if overlaps(p, cm.target) {
-					fs.add(in, t.Start, t.End, fmt.Sprintf(
+					report(t.Start, t.End, fmt.Sprintf(
 						"%s %s deletes the contents of the cache mount at %s, so the next build downloads everything again; drop it (the mount already keeps those files out of the image)",
-						c.Name, t.Text, cm.m.Target), "")
+						c.Name, t.Text, cm.m.Target))
 					break
 				}
 			}

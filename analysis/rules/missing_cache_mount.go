@@ -78,7 +78,7 @@ func computeMissingCacheMount(fs *findingSink) {
 			if m.c.Eco == analysis.EcoApt {
 				aux = aptAux
 			}
-			fs.add(in, m.c.Prog.Start, m.c.SubEnd, missingCacheMessage(m.tc, m.missing), aux)
+			fs.add(in, m.c.Prog.Start, m.c.SubEnd, missingCacheMessage(m.tc, m.missing, m.drops), aux)
 		}
 	}
 }
@@ -89,6 +89,7 @@ type commandMissing struct {
 	c       *analysis.Command
 	tc      toolCache
 	missing []string // the directories not mounted
+	drops   []string // what in the RUN would empty the mounts: "apt-get clean", "the deletion of /var/lib/apt/lists/*"
 }
 
 // missingMounts returns the commands of the RUN in (of stage s, whose
@@ -140,8 +141,31 @@ func missingMounts(s *analysis.Stage, in *analysis.Instruction, cmds []analysis.
 		if c.Eco == analysis.EcoApk && slices.Contains(missing, "/var/cache/apk") && !apkCacheLinked(s, in, cmds) {
 			tc.apkLink = true
 		}
-		out = append(out, commandMissing{c: c, tc: tc, missing: missing})
+		out = append(out, commandMissing{c: c, tc: tc, missing: missing, drops: emptiers(in, cmds, missing, c, env, user, tc.home)})
 	}
+	return out
+}
+
+// emptiers returns what in the RUN would empty cache mounts of the missing
+// directories, were they added: CacheMountDefeated's findings for them.
+func emptiers(in *analysis.Instruction, cmds []analysis.Command, missing []string, c *analysis.Command, env runEnv, user, home string) []string {
+	sim := make([]cacheMount, 0, len(missing))
+	for _, d := range missing {
+		sim = append(sim, cacheMount{m: analysis.Mount{Type: "cache", Target: d}, target: resolveTarget(d, c, env, home)})
+	}
+	var out []string
+	text := in.File().Text
+	defeatedBy(func(start, end int, _ string) {
+		w := text[start:end]
+		if strings.HasPrefix(w, "/") || strings.HasPrefix(w, "~") {
+			w = "the deletion of " + w
+		} else {
+			w = "`" + w + "`"
+		}
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}, cmds, sim, env, user, home)
 	return out
 }
 
@@ -220,7 +244,7 @@ func linkedTargets(cmds []analysis.Command, targets []string) []string {
 	return out
 }
 
-func missingCacheMessage(tc toolCache, missing []string) string {
+func missingCacheMessage(tc toolCache, missing, drops []string) string {
 	what := "a cache mount for " + missing[0]
 	if len(missing) > 1 {
 		what = "cache mounts for " + strings.Join(missing[:len(missing)-1], ", ") + " and " + missing[len(missing)-1]
@@ -249,6 +273,13 @@ func missingCacheMessage(tc toolCache, missing []string) string {
 	}
 	if tc.apkLink {
 		owner += " and start it with `" + apkLinkCmd + " &&` (apk keeps the packages it downloads only where /etc/apk/cache links)"
+	}
+	if len(drops) > 0 {
+		mounts := "the mount"
+		if len(missing) > 1 {
+			mounts = "the mounts"
+		}
+		owner += ", and drop " + strings.Join(drops, " and ") + " from it, which would empty " + mounts
 	}
 	return fmt.Sprintf("%s runs without %s, so every rebuild of this layer %s; add `%s` to the RUN%s",
 		tc.tool, what, again, strings.Join(flags, " "), owner)

@@ -24,6 +24,9 @@ func TestMissingCacheMountAdvice(t *testing.T) {
 		{"numeric user", "FROM python:3.12-slim\nUSER 1000:1000\nRUN pip install -r requirements.txt\n", "target=<home>/.cache/pip,uid=1000,gid=1000`", "uid= and gid= of"},
 		{"node user", "FROM node:20-slim\nUSER node\nRUN npm ci\n", "target=/home/node/.npm,uid=1000,gid=1000`", ""},
 		{"unknown user", "FROM python:3.12-slim\nRUN useradd -m app\nUSER app\nRUN pip install -r requirements.txt\n", "to the RUN with the uid= and gid= of app", ",uid="},
+		// What in the RUN would empty the new mounts is named.
+		{"apt with cleanups", "FROM debian:bookworm\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN apt-get update && apt-get install -y curl && apt-get clean && rm -rf /var/lib/apt/lists/*\n", "and drop `apt-get clean` and the deletion of /var/lib/apt/lists/* from it, which would empty the mounts", ""},
+		{"pip without cleanup", "FROM python:3.12-slim\nRUN pip install -r requirements.txt && rm -rf /tmp/build\n", "to the RUN", "drop"},
 		// apk keeps packages only where /etc/apk/cache links.
 		{"apk", "FROM alpine:3.20\nRUN apk add curl\n", "start it with `ln -sf /var/cache/apk /etc/apk/cache &&`", ""},
 		{"apk linked in parent", "FROM alpine:3.20 AS base\nRUN ln -s /var/cache/apk /etc/apk/cache\nFROM base\nRUN apk add curl\n", "target=/var/cache/apk` to the RUN", "ln -sf"},
