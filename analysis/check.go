@@ -245,14 +245,30 @@ func (in *Instruction) runLocal(rules []*Rule) []Diagnostic {
 		d.Instruction = nil
 		out = append(out, d)
 	}}
-	for _, r := range rules {
-		if r.Check == nil {
-			continue
-		}
-		p.Rule = r
-		runSafely(p, func() { r.Check(p, in) })
+	for i := 0; i < len(rules); {
+		i = in.runChecks(p, rules, i)
 	}
 	return out
+}
+
+// runChecks runs the Check of rules[i:] on in until one panics, which it
+// reports as runSafely does, and returns the index to go on from. One
+// deferred recover for all the rules: this runs for every instruction.
+func (in *Instruction) runChecks(p *Pass, rules []*Rule, i int) (next int) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.report(Diagnostic{Rule: p.Rule.Name, Severity: SeverityHint,
+				Message: fmt.Sprintf("internal error in rule %s: %v", p.Rule.Name, r)})
+			next = i + 1
+		}
+	}()
+	for ; i < len(rules); i++ {
+		if r := rules[i]; r.Check != nil {
+			p.Rule = r
+			r.Check(p, in)
+		}
+	}
+	return i
 }
 
 // runSafely runs a rule; a rule that panics reports the panic as a

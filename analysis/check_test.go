@@ -87,6 +87,32 @@ func TestCheckRulePanics(t *testing.T) {
 	}
 }
 
+// An instruction-local rule that panics is reported (at the start of the
+// file, as whole-file rules' panics are) for each instruction it panics on,
+// and the rules after it still run there.
+func TestCheckLocalRulePanics(t *testing.T) {
+	f := Parse("FROM a\nRUN x\n")
+	mark := func(name string) *Rule {
+		return &Rule{Name: name, Severity: SeverityWarning, Check: func(p *Pass, in *Instruction) {
+			p.Report(Diagnostic{Start: in.Start(), End: in.End(), Message: name})
+		}}
+	}
+	boom := &Rule{Name: "Boom", Severity: SeverityWarning, Check: func(p *Pass, in *Instruction) {
+		if in.Is("run") {
+			panic("boom")
+		}
+	}}
+	ds := Check(f, []*Rule{mark("Before"), boom, mark("After")}, Options{})
+	var got []string
+	for _, d := range ds {
+		got = append(got, fmt.Sprintf("%d:%s:%s", f.LineOf(d.Start)+1, d.Rule, d.Message))
+	}
+	want := []string{"1:After:After", "1:Before:Before", "1:Boom:internal error in rule Boom: boom", "2:After:After", "2:Before:Before"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
 // Cached local diagnostics follow their instruction when lines move.
 func TestCheckLocalCacheAfterEdit(t *testing.T) {
 	f := Parse("FROM a\nRUN x\nCMD y\nRUN z\n")
