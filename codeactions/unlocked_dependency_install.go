@@ -117,6 +117,9 @@ func fixUnlockedInstall(in *Input, d analysis.Diagnostic) []*Action {
 			Preferred: true,
 		}}
 	case analysis.EcoCargo:
+		if rules.CargoLockLeftOut(s) {
+			return nil // without Cargo.lock in the image, --locked fails the build
+		}
 		return []*Action{insert("Add `--locked` to `"+written+"`", " --locked", true)}
 	}
 	return nil

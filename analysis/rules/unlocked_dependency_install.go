@@ -5,6 +5,7 @@ package rules
 import (
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -157,12 +158,35 @@ func computeUnlocked(fs *findingSink) {
 				}
 				if c.Op == analysis.OpInstallPkgs && len(c.Targets) > 0 {
 					add("cargo install "+c.Targets[0].Text+" builds with the newest dependency versions instead of the crate's Cargo.lock; add `--locked`", "")
+				} else if CargoLockLeftOut(s) {
+					// --locked without Cargo.lock fails the build: say what
+					// comes first.
+					add(tool+" can update Cargo.lock instead of failing when it is out of date; copy Cargo.lock in with Cargo.toml, then add `--locked`", "")
 				} else {
 					add(tool+" can update Cargo.lock instead of failing when it is out of date; add `--locked`", "")
 				}
 			}
 		}
 	}
+}
+
+// CargoLockLeftOut reports whether the stage, or a stage it is built FROM,
+// copies a Cargo.toml but neither its Cargo.lock nor the whole context.
+func CargoLockLeftOut(s *analysis.Stage) bool {
+	manifest, lock := false, false
+	for _, t := range s.Chain() {
+		for _, c := range depFactsOf(t).copies {
+			switch {
+			case c.whole:
+				return false
+			case path.Base(c.src) == "Cargo.toml":
+				manifest = true
+			case path.Base(c.src) == "Cargo.lock" || strings.HasSuffix(c.src, "*"):
+				lock = true
+			}
+		}
+	}
+	return manifest && !lock
 }
 
 // anySet reports whether one of the variables is set to something other
