@@ -40,7 +40,9 @@ alone when it has no USER: one whose command is a shell, an interactive
 interpreter (python3, irb, php -a) or none, whose ENTRYPOINT, if any, is an
 entrypoint script, and that copies nothing from the build context but
 scripts into bin directories, like the official language images. The
-Dockerfiles built FROM it choose their user.`, `
+Dockerfiles built FROM it choose their user. A scratch image whose command is
+a WebAssembly module (run by a Wasm runtime, not as a Linux process) is left
+alone too.`, `
 FROM golang:1.23 AS build
 RUN useradd builder
 USER builder
@@ -89,12 +91,32 @@ func rootRuntimeUser(p *analysis.Pass) {
 	if !im.RootByDefault() || dropsPrivileges(final) || buildsBaseImage(final) {
 		return
 	}
-	if im.Scratch() && !runsCommand(final) {
+	if im.Scratch() && (!runsCommand(final) || runsWasm(final)) {
 		return // an image of files (for --output or COPY --from), not a container
 	}
 	s, e := baseRange(final)
 	p.Report(analysis.Diagnostic{Start: s, End: e, Instruction: final.From,
 		Message: fmt.Sprintf("the final stage runs as root: %s runs as root by default and no USER changes that; %s", imageName(im), switchUser(im))})
+}
+
+// runsWasm reports whether the stage's ENTRYPOINT (or CMD without one)
+// names a WebAssembly module: a Wasm runtime runs it, not a Linux process
+// with a user.
+func runsWasm(s *analysis.Stage) bool {
+	var prog []string
+	for _, t := range s.Chain() {
+		for _, in := range t.Instructions {
+			switch c := in.Command().(type) {
+			case *instructions.EntrypointCommand:
+				prog = c.CmdLine
+			case *instructions.CmdCommand:
+				if prog == nil {
+					prog = c.CmdLine
+				}
+			}
+		}
+	}
+	return len(prog) > 0 && strings.HasSuffix(strings.Fields(prog[0]+" x")[0], ".wasm")
 }
 
 // switchUser says how to run the image as a non-root user.
