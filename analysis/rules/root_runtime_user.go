@@ -103,20 +103,41 @@ func rootRuntimeUser(p *analysis.Pass) {
 // names a WebAssembly module: a Wasm runtime runs it, not a Linux process
 // with a user.
 func runsWasm(s *analysis.Stage) bool {
-	var prog []string
-	for _, t := range s.Chain() {
-		for _, in := range t.Instructions {
+	entry, cmd := startCommand(s)
+	prog := entry
+	if len(prog) == 0 {
+		prog = cmd
+	}
+	return len(prog) > 0 && strings.HasSuffix(prog[0], ".wasm")
+}
+
+// startCommand returns the ENTRYPOINT and CMD the stage's image starts
+// with, from the stage and the stages it is built FROM, as words (a shell
+// form split at blanks). As in BuildKit, an ENTRYPOINT clears the CMD
+// inherited from a parent stage, not one set in its own stage.
+func startCommand(s *analysis.Stage) (entry, cmd []string) {
+	words := func(line []string, shell bool) []string {
+		if shell && len(line) == 1 {
+			return strings.Fields(line[0])
+		}
+		return line
+	}
+	chain := s.Chain()
+	for i := len(chain) - 1; i >= 0; i-- { // the root first
+		cmdHere := false
+		for _, in := range chain[i].Instructions {
 			switch c := in.Command().(type) {
-			case *instructions.EntrypointCommand:
-				prog = c.CmdLine
 			case *instructions.CmdCommand:
-				if prog == nil {
-					prog = c.CmdLine
+				cmd, cmdHere = words(c.CmdLine, c.PrependShell), true
+			case *instructions.EntrypointCommand:
+				entry = words(c.CmdLine, c.PrependShell)
+				if !cmdHere {
+					cmd = nil
 				}
 			}
 		}
 	}
-	return len(prog) > 0 && strings.HasSuffix(strings.Fields(prog[0]+" x")[0], ".wasm")
+	return entry, cmd
 }
 
 // switchUser says how to run the image as a non-root user.
@@ -222,26 +243,9 @@ func buildsBaseImage(s *analysis.Stage) bool {
 			}
 		}
 	}
-	var cmd, entry []string
-	cmdShell := false
-	for _, t := range s.Chain() {
-		for _, in := range t.Instructions {
-			switch c := in.Command().(type) {
-			case *instructions.CmdCommand:
-				cmd, cmdShell = c.CmdLine, c.PrependShell
-			case *instructions.EntrypointCommand:
-				entry = c.CmdLine
-				if c.PrependShell && len(entry) == 1 {
-					entry = strings.Fields(entry[0])
-				}
-			}
-		}
-	}
+	entry, cmd := startCommand(s)
 	if len(entry) > 0 && !strings.Contains(path.Base(entry[0]), "entrypoint") {
 		return false
-	}
-	if cmdShell && len(cmd) == 1 {
-		cmd = strings.Fields(cmd[0])
 	}
 	return len(cmd) == 0 || isInteractive(cmd) || launchers[path.Base(cmd[0])]
 }
