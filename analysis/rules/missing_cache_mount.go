@@ -174,16 +174,12 @@ const apkLinkCmd = "ln -sf /var/cache/apk /etc/apk/cache"
 
 // apkCacheLinked reports whether /etc/apk/cache is a link when the RUN in
 // runs its apk: an earlier RUN of the stage or of a stage it is built FROM,
-// or an earlier command of this RUN, made it.
+// or a command of this RUN, made it.
 func apkCacheLinked(s *analysis.Stage, in *analysis.Instruction, cmds []analysis.Command) bool {
 	links := func(cs []analysis.Command) bool {
-		for i := range cs {
-			if cs[i].Name == "ln" {
-				for _, a := range cs[i].Args {
-					if path.Clean(a.Text) == "/etc/apk/cache" {
-						return true
-					}
-				}
+		for _, l := range symlinks(cs) {
+			if l.link == "/etc/apk/cache" {
+				return true
 			}
 		}
 		return false
@@ -204,12 +200,13 @@ func apkCacheLinked(s *analysis.Stage, in *analysis.Instruction, cmds []analysis
 	return false
 }
 
-// linkedTargets adds to the cache mount targets the paths the RUN links to
-// them (`ln -s /pkg-cache /etc/apk/cache`): a mount made a tool's cache
-// through a symbolic link. A link at /etc/apk/cache makes apk keep its
-// packages there, so it stands for /var/cache/apk.
-func linkedTargets(cmds []analysis.Command, targets []string) []string {
-	out := targets
+// symlink is an `ln -s from link` of a RUN, with absolute, clean paths.
+type symlink struct{ from, link string }
+
+// symlinks returns the symbolic links the commands make between absolute
+// paths.
+func symlinks(cmds []analysis.Command) []symlink {
+	var out []symlink
 	for i := range cmds {
 		c := &cmds[i]
 		if c.Name != "ln" {
@@ -227,14 +224,24 @@ func linkedTargets(cmds []analysis.Command, targets []string) []string {
 				ops = append(ops, a.Text)
 			}
 		}
-		if !symbolic || len(ops) != 2 || !path.IsAbs(ops[0]) || !path.IsAbs(ops[1]) {
-			continue
+		if symbolic && len(ops) == 2 && path.IsAbs(ops[0]) && path.IsAbs(ops[1]) {
+			out = append(out, symlink{from: path.Clean(ops[0]), link: path.Clean(ops[1])})
 		}
-		from, link := path.Clean(ops[0]), path.Clean(ops[1])
+	}
+	return out
+}
+
+// linkedTargets adds to the cache mount targets the paths the RUN links to
+// them (`ln -s /pkg-cache /etc/apk/cache`): a mount made a tool's cache
+// through a symbolic link. A link at /etc/apk/cache makes apk keep its
+// packages there, so it stands for /var/cache/apk.
+func linkedTargets(cmds []analysis.Command, targets []string) []string {
+	out := targets
+	for _, l := range symlinks(cmds) {
 		for _, t := range targets {
-			if t != "?" && within(from, t) {
-				out = append(out[:len(out):len(out)], link)
-				if link == "/etc/apk/cache" {
+			if t != "?" && within(l.from, t) {
+				out = append(out, l.link)
+				if l.link == "/etc/apk/cache" {
 					out = append(out, "/var/cache/apk")
 				}
 				break
