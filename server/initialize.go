@@ -91,10 +91,10 @@ func (s *Server) Initialized(ctx context.Context, _ *protocol.InitializedParams)
 	caps := s.caps
 	s.mu.Unlock()
 	if caps.dynamicConfigChange {
-		go s.registerConfigurationChange()
+		s.work.Go(s.registerConfigurationChange)
 	}
 	if caps.configuration {
-		go s.fetchConfiguration()
+		s.work.Go(s.fetchConfiguration)
 	}
 	return nil
 }

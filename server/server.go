@@ -54,6 +54,10 @@ type Server struct {
 	cancel context.CancelFunc
 	client protocol.Client
 
+	// work counts the goroutines that run past the handler that started
+	// them (analysis, configuration round trips): Serve waits for them.
+	work sync.WaitGroup
+
 	exited   chan struct{} // closed by exit
 	exitOnce sync.Once
 
@@ -128,7 +132,7 @@ func New(opts Options) *Server {
 func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 	conn := jsonrpc2.NewConn(newStream(rwc, s.log), jsonrpc2.WithCodec(codec{}))
 	s.start(ctx, protocol.ClientDispatcher(conn))
-	defer s.cancel()
+	defer s.stop()
 	conn.Go(s.ctx, s.handler())
 	select {
 	case <-s.exited:
@@ -147,6 +151,26 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 		go conn.Close()
 	}
 	return 1
+}
+
+// stopWait bounds how long stop waits for background work: a goroutine
+// can be held by a write to a client that no longer reads.
+const stopWait = 2 * time.Second
+
+// stop ends the server's background work and waits for it (for at most
+// stopWait), so that nothing logs or writes after Serve returns.
+func (s *Server) stop() {
+	s.cancel()
+	done := make(chan struct{})
+	go func() {
+		s.work.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(stopWait):
+		s.log.Warn("background work still running at exit")
+	}
 }
 
 // start readies the server to handle messages, sending what it has to say

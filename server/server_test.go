@@ -4,11 +4,15 @@ package server
 
 import (
 	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/dockwise/dockwise/analysis"
 )
 
 func wantCode(t *testing.T, what string, err error, code jsonrpc2.Code) {
@@ -100,5 +104,35 @@ func TestConnectionClosed(t *testing.T) {
 	c.conn.Close()
 	if code := c.exitCode(); code != 1 {
 		t.Errorf("connection closed without exit: code %d, want 1", code)
+	}
+}
+
+// Serve returns only after the analyses it started have ended: nothing
+// logs or publishes after it (a test's logger fails on a late log).
+func TestExitWaitsForAnalysis(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	slow := &analysis.Rule{Name: "Slow", Severity: analysis.SeverityInfo, Run: func(*analysis.Pass) {
+		once.Do(func() { close(entered) })
+		<-release
+	}}
+	s := New(Options{Rules: []*analysis.Rule{slow}, Logger: testLogger(t), Version: "test"})
+	c := connect(t, s)
+	c.initialize(nil)
+	c.open(uri.File("/w/Dockerfile"), 1, "FROM alpine\n")
+	<-entered
+	c.notify(protocol.MethodExit, nil)
+	returned := make(chan int, 1)
+	go func() { returned <- c.exitCode() }()
+	// Serve cannot return while the analysis it started runs; a wrong
+	// server would return at once, which the select sees in most runs.
+	select {
+	case <-returned:
+		t.Fatal("Serve returned while an analysis was running")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if code := <-returned; code != 1 {
+		t.Errorf("exit without shutdown: code %d, want 1", code)
 	}
 }

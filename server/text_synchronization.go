@@ -55,7 +55,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		s.log.Warn("didOpen of a document already open; its text is replaced",
 			zap.String("method", protocol.MethodTextDocumentDidOpen), zap.String("uri", string(u)))
 	} else {
-		go s.diagnose(d)
+		s.work.Go(func() { s.diagnose(d) })
 	}
 	s.log.Debug("opened", zap.String("method", protocol.MethodTextDocumentDidOpen), zap.String("uri", string(u)),
 		zap.Int32("version", item.Version), zap.Int("bytes", len(f.Text)))
