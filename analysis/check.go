@@ -157,7 +157,7 @@ func warm(f *File, rules []*Rule) {
 		return
 	}
 	const batch = 64
-	each := func(work func(*Instruction)) func() {
+	each := func(work func([]*Instruction)) func() {
 		var next atomic.Int64
 		return func() {
 			for {
@@ -165,22 +165,27 @@ func warm(f *File, rules []*Rule) {
 				if i >= len(f.insts) {
 					return
 				}
-				for _, in := range f.insts[i:min(i+batch, len(f.insts))] {
-					work(in)
-				}
+				work(f.insts[i:min(i+batch, len(f.insts))])
 			}
 		}
 	}
 	var wg sync.WaitGroup
-	plans := each(func(in *Instruction) { in.plan() })
+	plans := each(func(insts []*Instruction) {
+		for _, in := range insts {
+			in.plan()
+		}
+	})
 	for w := 0; w < workers; w++ {
 		wg.Go(plans)
 	}
 	wg.Wait()
-	rest := each(func(in *Instruction) {
-		in.computeLocal(rules)
-		if in.Is("run") {
-			in.Commands(nil) // the RUN's shell script and commands (its mounts come with its plan)
+	rest := each(func(insts []*Instruction) {
+		commandsTogether(insts)
+		for _, in := range insts {
+			in.computeLocal(rules)
+			if in.Is("run") {
+				in.Commands(nil) // the RUN's shell script and commands (its mounts come with its plan)
+			}
 		}
 	})
 	wg.Go(func() {
@@ -236,19 +241,45 @@ func (in *Instruction) computeLocal(rules []*Rule) []Diagnostic {
 }
 
 func (in *Instruction) runLocal(rules []*Rule) []Diagnostic {
-	var out []Diagnostic
-	base := in.ref.off
-	// One Pass for all the rules: this runs for every instruction.
-	p := &Pass{File: in.file, report: func(d Diagnostic) {
-		d.Start -= base
-		d.End -= base
-		d.Instruction = nil
-		out = append(out, d)
-	}}
+	// One Pass for all the rules, reused from one instruction to the
+	// next: this runs for every instruction, and most report nothing.
+	lp := localPasses.Get().(*localPass)
+	lp.Pass = Pass{File: in.file, report: lp.report}
+	lp.base = in.ref.off
 	for i := 0; i < len(rules); {
-		i = in.runChecks(p, rules, i)
+		i = in.runChecks(&lp.Pass, rules, i)
 	}
+	var out []Diagnostic
+	if len(lp.out) > 0 {
+		out = slices.Clone(lp.out)
+	}
+	clear(lp.out)
+	lp.out = lp.out[:0]
+	lp.Pass = Pass{}
+	localPasses.Put(lp)
 	return out
+}
+
+// localPass is the Pass of instruction-local rules, with the diagnostics
+// they report made relative to the instruction's chunk.
+type localPass struct {
+	Pass
+	base   int
+	out    []Diagnostic
+	report func(Diagnostic) // lp.add, bound once
+}
+
+var localPasses = sync.Pool{New: func() any {
+	lp := &localPass{}
+	lp.report = lp.add
+	return lp
+}}
+
+func (lp *localPass) add(d Diagnostic) {
+	d.Start -= lp.base
+	d.End -= lp.base
+	d.Instruction = nil
+	lp.out = append(lp.out, d)
 }
 
 // runChecks runs the Check of rules[i:] on in until one panics, which it

@@ -357,15 +357,33 @@ func (in *Instruction) extractCommands() (cmds []Command, ok bool) {
 	if sc == nil || sc.File == nil {
 		return nil, false
 	}
-	w := &walker{funcs: map[string]*syntax.Stmt{}}
-	m := &mapper{src: sc.Src, base: sc.Base, exact: true, joined: !sc.Heredoc}
-	st := &shState{}
-	w.stmts(sc.File.Stmts, st, walkCtx{m: m})
-	if w.out == nil {
-		w.out = []Command{}
-	}
-	return w.out, true
+	return walkCommands(sc.File.Stmts, &mapper{src: sc.Src, base: sc.Base, exact: true, joined: !sc.Heredoc})
 }
+
+// walkCommands returns the commands of a script's statements; ok is false
+// if the walk panicked (on shell syntax it does not expect).
+func walkCommands(stmts []*syntax.Stmt, m *mapper) (cmds []Command, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			cmds, ok = nil, false
+		}
+	}()
+	scratch := commandScratch.Get().(*[]Command)
+	w := &walker{funcs: map[string]*syntax.Stmt{}, out: (*scratch)[:0]}
+	w.stmts(stmts, &shState{}, walkCtx{m: m})
+	// The commands stay as long as the instruction: keep them in a slice
+	// of their own size, not in one that grew by doubling.
+	cmds = make([]Command, len(w.out))
+	copy(cmds, w.out)
+	clear(w.out) // the scratch must not keep the script alive
+	*scratch = w.out[:0]
+	commandScratch.Put(scratch)
+	return cmds, true
+}
+
+// commandScratch holds the slices the walker appends to, reused from one
+// RUN to the next.
+var commandScratch = sync.Pool{New: func() any { return new([]Command) }}
 
 // mapper maps positions in a script to chunk-relative offsets: exactly,
 // or, for a script the shell unescaped, every position to the range of
@@ -925,7 +943,9 @@ func (w *walker) nested(name string, args []Word, x *syntax.CallExpr, redirs []*
 }
 
 func (w *walker) parseNested(src string, m *mapper, st *shState, c walkCtx) bool {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	p := shellParsers.Get().(*syntax.Parser)
+	f, err := p.Parse(strings.NewReader(src), "")
+	shellParsers.Put(p)
 	if err != nil {
 		return false
 	}

@@ -217,20 +217,20 @@ func computeSemantics(c *chunk) {
 // dispatcher; dockwise reads those flags itself (see run_mounts.go).
 var runExternal, runExternalOK = reflect.TypeFor[instructions.RunCommand]().FieldByName("withExternalData")
 
-// trimRun returns a copy of a RUN's typed command without its external
-// data: that field keeps BuildKit's whole flag parser alive (about 1 KB per
-// RUN), and nothing in dockwise reads it: instructions.GetMounts,
-// GetNetwork, GetSecurity and GetDevices, its only readers, must not be
-// called on Command()'s result. If a BuildKit upgrade renames the field,
-// the command is kept whole (TestTrimRun fails first).
+// trimRun drops the external data of a RUN's typed command, which the
+// instruction parser just made and nothing else holds: that field keeps
+// BuildKit's whole flag parser alive (about 1 KB per RUN), and nothing in
+// dockwise reads it: instructions.GetMounts, GetNetwork, GetSecurity and
+// GetDevices, its only readers, must not be called on Command()'s result.
+// If a BuildKit upgrade renames the field, the command is kept whole
+// (TestTrimRun fails first).
 func trimRun(r *instructions.RunCommand) *instructions.RunCommand {
 	if !runExternalOK {
 		return r
 	}
-	c := *r
-	f := reflect.ValueOf(&c).Elem().FieldByIndex(runExternal.Index)
+	f := reflect.ValueOf(r).Elem().FieldByIndex(runExternal.Index)
 	reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().SetZero()
-	return &c
+	return r
 }
 
 // quietLinter is the linter given to BuildKit's instruction parser for the

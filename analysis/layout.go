@@ -7,6 +7,7 @@ package analysis
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -77,14 +78,19 @@ func (in *Instruction) layout() *instLayout {
 	if in.Node() == nil {
 		return nil
 	}
-	return computeLayout(in)
+	return computeLayout(in, &instLayout{})
 }
 
-func computeLayout(in *Instruction) *instLayout {
+// layoutPool holds the layouts of computePlan, which needs one per
+// instruction and keeps nothing of it.
+var layoutPool = sync.Pool{New: func() any { return &instLayout{} }}
+
+// computeLayout fills x, which it returns.
+func computeLayout(in *Instruction, x *instLayout) *instLayout {
 	f := in.file
 	base := in.ref.off
 	esc := byte(f.Escape)
-	x := &instLayout{emptyCont: -1}
+	*x = instLayout{emptyCont: -1}
 	var b strings.Builder
 	var only string // the logical line while it is one piece of the text
 

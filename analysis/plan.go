@@ -83,11 +83,16 @@ func (in *Instruction) plan() *instPlan {
 
 // computePlan fills p; call it through planOnce.
 func computePlan(in *Instruction, p *instPlan) {
-	x := in.layout()
 	cmd := in.Command()
-	if x == nil || cmd == nil {
+	if in.Node() == nil || cmd == nil {
 		return
 	}
+	// Nothing of the layout stays in the plan (words copy what they need).
+	x := computeLayout(in, layoutPool.Get().(*instLayout))
+	defer func() {
+		*x = instLayout{}
+		layoutPool.Put(x)
+	}()
 	node := in.Node()
 	esc := in.file.Escape
 	base := in.ref.off
@@ -312,8 +317,11 @@ func sourcesPlan(p *instPlan, x *instLayout, sd *instructions.SourcesAndDest, na
 			dest = mk(sd.DestPath, s)
 			break
 		}
-		if parser.MustParseHeredoc(a) != nil || si >= len(sd.SourcePaths) {
-			continue
+		// BuildKit's instruction parser kept the sources that are not
+		// heredocs, in order and as written, in SourcePaths: the same
+		// text is the same kind of source.
+		if si >= len(sd.SourcePaths) || a != sd.SourcePaths[si] {
+			continue // a heredoc
 		}
 		s := x.rest
 		if ss != nil {

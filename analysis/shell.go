@@ -100,9 +100,19 @@ func slicesEqual(a, b []string) bool {
 }
 
 func (in *Instruction) buildShellScript() *ShellScript {
-	run, ok := in.Command().(*instructions.RunCommand)
+	src, base, heredoc, ok := in.shellSource()
 	if !ok {
 		return nil
+	}
+	return parseScript(src, base, heredoc)
+}
+
+// shellSource returns the text buildShellScript parses: the script, the
+// Dockerfile offset of its first byte, and whether it is a heredoc body.
+func (in *Instruction) shellSource() (src string, base int, heredoc, ok bool) {
+	run, ok := in.Command().(*instructions.RunCommand)
+	if !ok {
+		return "", 0, false, false
 	}
 	if !run.PrependShell {
 		// Exec form: only `["sh", "-c", "script"]` carries shell syntax.
@@ -113,9 +123,9 @@ func (in *Instruction) buildShellScript() *ShellScript {
 			if i := strings.Index(in.file.Text[in.Start():in.End()], src); i >= 0 {
 				base += i
 			}
-			return parseScript(src, base, false)
+			return src, base, false, true
 		}
-		return nil
+		return "", 0, false, false
 	}
 	start, end := in.commandStart(), in.End()
 	text := in.file.Text
@@ -130,11 +140,11 @@ func (in *Instruction) buildShellScript() *ShellScript {
 		}
 		body := text[bodyStart:bodyEnd]
 		if strings.HasPrefix(body, "#!") && !IsPOSIXShell(strings.Fields(strings.TrimPrefix(strings.SplitN(body, "\n", 2)[0], "#!"))) {
-			return nil // a script for another interpreter
+			return "", 0, false, false // a script for another interpreter
 		}
-		return parseScript(sanitize(body, in.file.Escape), bodyStart, true)
+		return sanitize(body, in.file.Escape), bodyStart, true, true
 	}
-	return parseScript(sanitize(text[start:end], in.file.Escape), start, false)
+	return sanitize(text[start:end], in.file.Escape), start, false, true
 }
 
 // commandStart returns the offset just after the keyword and the flags.
