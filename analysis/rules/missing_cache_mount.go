@@ -309,13 +309,17 @@ const aptAux = "apt"
 // stageKeepsDownloadsBefore reports whether one of the first k instructions
 // after the stage's FROM turns off docker-clean.
 func stageKeepsDownloadsBefore(s *analysis.Stage, k int) bool {
-	for i, in := range s.Instructions {
-		if i >= k {
-			break
+	first := s.Cached(firstKeepKey{}, func(s *analysis.Stage) any {
+		for i, in := range s.Instructions {
+			if in.Is("run") && keepsDownloads(in) {
+				return i
+			}
 		}
-		if in.Is("run") && keepsDownloads(in) {
-			return true
-		}
-	}
-	return false
+		return len(s.Instructions)
+	}).(int)
+	return first < k
 }
+
+// firstKeepKey caches the index of a stage's first RUN that turns off
+// docker-clean: every edit reports the stage's apt findings again.
+type firstKeepKey struct{}
