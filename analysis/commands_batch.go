@@ -31,13 +31,14 @@ func commandsTogether(insts []*Instruction) {
 	}()
 	type part struct {
 		in          *Instruction
+		src         string
 		base        int // Dockerfile offset of the script's first byte
 		heredoc     bool
 		start, end  int // the script's range in the joined text
 		commandsOff int // the instruction's chunk offset, for the cache
 	}
 	var parts []part
-	var b strings.Builder
+	size := 0
 	for _, in := range insts {
 		if !in.Is("run") || in.Node() == nil {
 			continue
@@ -46,15 +47,21 @@ func commandsTogether(insts []*Instruction) {
 		if !ok || !joinable(src) {
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		start := b.Len()
-		b.WriteString(src)
-		parts = append(parts, part{in: in, base: base, heredoc: heredoc, start: start, end: b.Len(), commandsOff: in.ChunkStart()})
+		parts = append(parts, part{in: in, src: src, base: base, heredoc: heredoc, commandsOff: in.ChunkStart()})
+		size += len(src) + 1
 	}
 	if len(parts) < 2 {
 		return
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := range parts {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		parts[i].start = b.Len()
+		b.WriteString(parts[i].src)
+		parts[i].end = b.Len()
 	}
 	text := b.String()
 	p := shellParsers.Get().(*syntax.Parser)
