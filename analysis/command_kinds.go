@@ -303,41 +303,98 @@ func (c *Command) script(idx ...int) {
 	}
 }
 
+// subKind is what a subcommand does.
+type subKind struct {
+	op Op
+	// targets: the operands after the subcommand are the packages it names.
+	targets bool
+	// depsOrPkgs: OpInstallPkgs of the packages named after it, or
+	// OpInstallDeps (the project's dependencies) when none are.
+	depsOrPkgs bool
+}
+
+// subTable maps a tool's subcommands, of one word ("install") or two
+// ("cache clean"), to what they do.
+type subTable map[string]subKind
+
+type subGroup struct {
+	kind  subKind
+	names []string
+}
+
+func subs(groups ...subGroup) subTable {
+	t := subTable{}
+	for _, g := range groups {
+		for _, n := range g.names {
+			t[n] = g.kind
+		}
+	}
+	return t
+}
+
+// subOp: the subcommands do op. subOpPkgs: they do op on the packages
+// named after them. subInstall: they install the packages named after
+// them, or the project's dependencies when none are.
+func subOp(op Op, names ...string) subGroup {
+	return subGroup{subKind{op: op}, names}
+}
+
+func subOpPkgs(op Op, names ...string) subGroup {
+	return subGroup{subKind{op: op, targets: true}, names}
+}
+
+func subInstall(names ...string) subGroup {
+	return subGroup{subKind{depsOrPkgs: true}, names}
+}
+
+// classify sets Sub, Op and Targets from the entry of t for the first two
+// operands or, failing that, the first, and reports whether there was one.
+func (c *Command) classify(ops []int, t subTable) bool {
+	for n := min(len(ops), 2); n > 0; n-- {
+		key := c.subOf(ops, 0)
+		if n == 2 {
+			key += " " + c.subOf(ops, 1)
+		}
+		if k, ok := t[key]; ok {
+			c.setSub(ops[:n]...)
+			switch {
+			case k.depsOrPkgs:
+				if pkgs := c.words(ops[n:]); len(pkgs) > 0 {
+					c.Op, c.Targets = OpInstallPkgs, pkgs
+				} else {
+					c.Op = OpInstallDeps
+				}
+			case k.targets:
+				c.Op, c.Targets = k.op, c.words(ops[n:])
+			default:
+				c.Op = k.op
+			}
+			return true
+		}
+	}
+	return false
+}
+
+var npmSubs = subs(
+	subOp(OpInstallDeps, "ci", "clean-install", "ic", "install-clean", "isntall-clean"),
+	subInstall("install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall", "add"),
+	subOp(OpCleanup, "cache clean", "cache clear", "cache rm"),
+	subOp(OpPrune, "prune"),
+	subOp(OpUpgradeDeps, "update", "up", "upgrade", "udpate"),
+	subOpPkgs(OpRemovePkgs, "uninstall", "unlink", "remove", "rm", "r", "un"),
+	subOp(OpRun, "start", "test", "t", "tst", "restart", "stop"),
+)
+
 func kindNpm(c *Command) {
 	c.Eco, c.valueFlags = EcoNpm, npmValue
 	ops := c.operandIdx(0)
 	switch c.subOf(ops, 0) {
-	case "ci", "clean-install", "ic", "install-clean", "isntall-clean":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall", "add":
-		c.setSub(ops[0])
-		if pkgs := c.words(ops[1:]); len(pkgs) > 0 {
-			c.Op, c.Targets = OpInstallPkgs, pkgs
-		} else {
-			c.Op = OpInstallDeps
-		}
 	case "run", "run-script", "rum", "urn":
 		if len(ops) > 1 {
 			c.script(ops[0], ops[1])
 		}
-	case "cache":
-		if s := c.subOf(ops, 1); s == "clean" || s == "clear" || s == "rm" {
-			c.setSub(ops[0], ops[1])
-			c.Op = OpCleanup
-		}
-	case "prune":
-		c.setSub(ops[0])
-		c.Op = OpPrune
-	case "update", "up", "upgrade", "udpate":
-		c.setSub(ops[0])
-		c.Op = OpUpgradeDeps
-	case "uninstall", "unlink", "remove", "rm", "r", "un":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "start", "test", "t", "tst", "restart", "stop":
-		c.setSub(ops[0])
-		c.Op = OpRun
+	default:
+		c.classify(ops, npmSubs)
 	}
 }
 
@@ -354,6 +411,14 @@ var yarnCommands = map[string]bool{
 	"add": true, "install": true, "run": true, "prune": true,
 }
 
+var yarnSubs = subs(
+	subOp(OpInstallDeps, "install", "workspaces focus"),
+	subOpPkgs(OpInstallPkgs, "add", "global add"),
+	subOpPkgs(OpRemovePkgs, "remove", "global remove"),
+	subOp(OpUpgradeDeps, "up", "upgrade", "upgrade-interactive"),
+	subOp(OpCleanup, "cache clean", "cache clear"),
+)
+
 func kindYarn(c *Command) {
 	c.Eco, c.valueFlags = EcoYarn, yarnValue
 	ops := c.operandIdx(0)
@@ -363,42 +428,14 @@ func kindYarn(c *Command) {
 		}
 		return
 	}
+	if c.classify(ops, yarnSubs) {
+		return
+	}
 	sub := c.subOf(ops, 0)
 	switch sub {
-	case "install":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "add":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "global":
-		switch c.subOf(ops, 1) {
-		case "add":
-			c.setSub(ops[0], ops[1])
-			c.Op, c.Targets = OpInstallPkgs, c.words(ops[2:])
-		case "remove":
-			c.setSub(ops[0], ops[1])
-			c.Op, c.Targets = OpRemovePkgs, c.words(ops[2:])
-		}
-	case "remove":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "up", "upgrade", "upgrade-interactive":
-		c.setSub(ops[0])
-		c.Op = OpUpgradeDeps
 	case "run":
 		if len(ops) > 1 {
 			c.script(ops[0], ops[1])
-		}
-	case "cache":
-		if s := c.subOf(ops, 1); s == "clean" || s == "clear" {
-			c.setSub(ops[0], ops[1])
-			c.Op = OpCleanup
-		}
-	case "workspaces":
-		if c.subOf(ops, 1) == "focus" {
-			c.setSub(ops[0], ops[1])
-			c.Op = OpInstallDeps
 		}
 	case "workspace":
 		if len(ops) > 2 {
@@ -431,40 +468,26 @@ var pnpmCommands = map[string]bool{
 	"cat-index": true, "find-hash": true, "self-update": true, "approve-builds": true, "ignored-builds": true,
 }
 
+var pnpmSubs = subs(
+	subInstall("install", "i"),
+	subOpPkgs(OpInstallPkgs, "add"),
+	subOp(OpInstallDeps, "fetch", "deploy"),
+	subOp(OpPrune, "prune"),
+	subOp(OpCleanup, "store prune"),
+	subOp(OpUpgradeDeps, "update", "up", "upgrade"),
+	subOpPkgs(OpRemovePkgs, "remove", "rm", "uninstall", "un"),
+)
+
 func kindPnpm(c *Command) {
 	c.Eco, c.valueFlags = EcoPnpm, pnpmValue
 	ops := c.operandIdx(0)
+	if c.classify(ops, pnpmSubs) {
+		return
+	}
 	sub := c.subOf(ops, 0)
 	switch sub {
 	case "":
 		return
-	case "install", "i":
-		c.setSub(ops[0])
-		if pkgs := c.words(ops[1:]); len(pkgs) > 0 {
-			c.Op, c.Targets = OpInstallPkgs, pkgs
-		} else {
-			c.Op = OpInstallDeps
-		}
-	case "add":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "fetch", "deploy":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "prune":
-		c.setSub(ops[0])
-		c.Op = OpPrune
-	case "store":
-		if c.subOf(ops, 1) == "prune" {
-			c.setSub(ops[0], ops[1])
-			c.Op = OpCleanup
-		}
-	case "update", "up", "upgrade":
-		c.setSub(ops[0])
-		c.Op = OpUpgradeDeps
-	case "remove", "rm", "uninstall", "un":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
 	case "run", "run-script":
 		if len(ops) > 1 {
 			c.script(ops[0], ops[1])
@@ -515,6 +538,11 @@ func (c *Command) pipInstall(ops []int, k int) {
 	}
 }
 
+var pipSubs = subs(
+	subOpPkgs(OpRemovePkgs, "uninstall"),
+	subOp(OpCleanup, "cache purge", "cache remove"),
+)
+
 func kindPip(c *Command) {
 	c.Eco, c.valueFlags = EcoPip, pipValue
 	ops := c.operandIdx(0)
@@ -529,134 +557,73 @@ func kindPip(c *Command) {
 		} else {
 			c.Op = OpBuild
 		}
-	case "uninstall":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "cache":
-		if s := c.subOf(ops, 1); s == "purge" || s == "remove" {
-			c.setSub(ops[0], ops[1])
-			c.Op = OpCleanup
-		}
+	default:
+		c.classify(ops, pipSubs)
 	}
 }
+
+var pipenvSubs = subs(
+	subInstall("install"),
+	subOp(OpInstallDeps, "sync"),
+	subOp(OpUpgradeDeps, "update", "upgrade", "lock"),
+	subOpPkgs(OpRemovePkgs, "uninstall"),
+	subOp(OpRun, "run"),
+)
 
 func kindPipenv(c *Command) {
 	c.Eco = EcoPipenv
 	c.valueFlags = []string{"--python", "--pypi-mirror", "-r", "--requirements", "--categories"}
-	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "install":
-		c.setSub(ops[0])
-		if pkgs := c.words(ops[1:]); len(pkgs) > 0 {
-			c.Op, c.Targets = OpInstallPkgs, pkgs
-		} else {
-			c.Op = OpInstallDeps
-		}
-	case "sync":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "update", "upgrade", "lock":
-		c.setSub(ops[0])
-		c.Op = OpUpgradeDeps
-	case "uninstall":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "run":
-		c.setSub(ops[0])
-		c.Op = OpRun
-	}
+	c.classify(c.operandIdx(0), pipenvSubs)
 }
+
+var poetrySubs = subs(
+	subOp(OpInstallDeps, "install", "sync"),
+	subOpPkgs(OpInstallPkgs, "add"),
+	subOp(OpUpgradeDeps, "update", "lock"),
+	subOp(OpBuild, "build"),
+	subOpPkgs(OpRemovePkgs, "remove"),
+	subOp(OpCleanup, "cache clear"),
+	subOp(OpRun, "run"),
+)
 
 func kindPoetry(c *Command) {
 	c.Eco = EcoPoetry
 	c.valueFlags = []string{"--only", "--with", "--without", "-E", "--extras", "-C", "--directory", "-P", "--project", "-f", "--format", "-o", "--output", "--source", "-G", "--group"}
-	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "install", "sync":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "add":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "update", "lock":
-		c.setSub(ops[0])
-		c.Op = OpUpgradeDeps
-	case "build":
-		c.setSub(ops[0])
-		c.Op = OpBuild
-	case "remove":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "cache":
-		if c.subOf(ops, 1) == "clear" {
-			c.setSub(ops[0], ops[1])
-			c.Op = OpCleanup
-		}
-	case "run":
-		c.setSub(ops[0])
-		c.Op = OpRun
-	}
+	c.classify(c.operandIdx(0), poetrySubs)
 }
+
+var uvSubs = subs(
+	subOp(OpInstallDeps, "sync", "pip sync"),
+	subOpPkgs(OpRemovePkgs, "pip uninstall", "remove"),
+	subOpPkgs(OpInstallPkgs, "add", "tool install", "python install"),
+	subOp(OpUpgradeDeps, "lock"),
+	subOp(OpBuild, "build"),
+	subOp(OpCleanup, "cache clean", "cache prune"),
+	subOp(OpRun, "run"),
+)
 
 func kindUv(c *Command) {
 	c.Eco, c.valueFlags = EcoUv, uvValue
 	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "sync":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "pip":
-		switch c.subOf(ops, 1) {
-		case "install":
-			c.setSub(ops[0], ops[1])
-			c.pipInstall(ops, 2)
-		case "sync":
-			c.setSub(ops[0], ops[1])
-			c.Op = OpInstallDeps
-		case "uninstall":
-			c.setSub(ops[0], ops[1])
-			c.Op, c.Targets = OpRemovePkgs, c.words(ops[2:])
-		}
-	case "add":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "remove":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "lock":
-		c.setSub(ops[0])
-		c.Op = OpUpgradeDeps
-	case "tool":
-		if c.subOf(ops, 1) == "install" {
-			c.setSub(ops[0], ops[1])
-			c.Op, c.Targets = OpInstallPkgs, c.words(ops[2:])
-		}
-	case "python":
-		if c.subOf(ops, 1) == "install" {
-			c.setSub(ops[0], ops[1])
-			c.Op, c.Targets = OpInstallPkgs, c.words(ops[2:])
-		}
-	case "build":
-		c.setSub(ops[0])
-		c.Op = OpBuild
-	case "cache":
-		if s := c.subOf(ops, 1); s == "clean" || s == "prune" {
-			c.setSub(ops[0], ops[1])
-			c.Op = OpCleanup
-		}
-	case "run":
-		c.setSub(ops[0])
-		c.Op = OpRun
+	if c.subOf(ops, 0) == "pip" && c.subOf(ops, 1) == "install" {
+		c.setSub(ops[0], ops[1])
+		c.pipInstall(ops, 2)
+		return
 	}
+	c.classify(ops, uvSubs)
 }
+
+var goSubs = subs(
+	subOp(OpBuild, "build"),
+	subOp(OpInstallDeps, "mod download", "mod vendor"),
+	subOp(OpUpgradeDeps, "mod tidy"),
+	subOp(OpRun, "run"),
+)
 
 func kindGo(c *Command) {
 	c.Eco, c.valueFlags = EcoGo, goValue
 	ops := c.operandIdx(0)
 	switch c.subOf(ops, 0) {
-	case "build":
-		c.setSub(ops[0])
-		c.Op = OpBuild
 	case "install":
 		c.setSub(ops[0])
 		var versioned []Word
@@ -677,63 +644,40 @@ func kindGo(c *Command) {
 		} else {
 			c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
 		}
-	case "mod":
-		switch c.subOf(ops, 1) {
-		case "download", "vendor":
-			c.setSub(ops[0], ops[1])
-			c.Op = OpInstallDeps
-		case "tidy":
-			c.setSub(ops[0], ops[1])
-			c.Op = OpUpgradeDeps
-		}
 	case "clean":
 		if _, ok := c.Flag("-cache", "-modcache", "-testcache", "-fuzzcache"); ok {
 			c.setSub(ops[0])
 			c.Op = OpCleanup
 		}
-	case "run":
-		c.setSub(ops[0])
-		c.Op = OpRun
+	default:
+		c.classify(ops, goSubs)
 	}
 }
+
+var cargoSubs = subs(
+	subOp(OpBuild, "build", "b", "rustc"),
+	subOp(OpInstallDeps, "fetch", "vendor", "chef cook"),
+	subOp(OpUpgradeDeps, "update", "generate-lockfile"),
+	subOpPkgs(OpInstallPkgs, "add"),
+	subOp(OpCleanup, "clean"),
+	subOp(OpRun, "run", "r"),
+)
 
 func kindCargo(c *Command) {
 	c.Eco, c.valueFlags = EcoCargo, cargoValue
 	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "build", "b", "rustc":
-		c.setSub(ops[0])
+	if c.subOf(ops, 0) != "install" {
+		c.classify(ops, cargoSubs)
+		return
+	}
+	c.setSub(ops[0])
+	crates := c.words(ops[1:])
+	_, path := c.Flag("--path")
+	switch {
+	case path || len(crates) == 1 && crates[0].Text == ".":
 		c.Op = OpBuild
-	case "install":
-		c.setSub(ops[0])
-		crates := c.words(ops[1:])
-		_, path := c.Flag("--path")
-		switch {
-		case path || len(crates) == 1 && crates[0].Text == ".":
-			c.Op = OpBuild
-		default:
-			c.Op, c.Targets = OpInstallPkgs, crates
-		}
-	case "fetch", "vendor":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "chef":
-		if c.subOf(ops, 1) == "cook" {
-			c.setSub(ops[0], ops[1])
-			c.Op = OpInstallDeps
-		}
-	case "update", "generate-lockfile":
-		c.setSub(ops[0])
-		c.Op = OpUpgradeDeps
-	case "add":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "clean":
-		c.setSub(ops[0])
-		c.Op = OpCleanup
-	case "run", "r":
-		c.setSub(ops[0])
-		c.Op = OpRun
+	default:
+		c.Op, c.Targets = OpInstallPkgs, crates
 	}
 }
 
@@ -806,197 +750,120 @@ func kindGradle(c *Command) {
 	}
 }
 
+var bundleSubs = subs(
+	subOp(OpInstallDeps, "install", "package", "cache"),
+	subOpPkgs(OpInstallPkgs, "add"),
+	subOp(OpUpgradeDeps, "update", "lock"),
+	subOp(OpCleanup, "clean"),
+)
+
 func kindBundle(c *Command) {
 	c.Eco, c.valueFlags = EcoBundler, bundleValue
 	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "":
-		if len(ops) == 0 {
-			if _, ok := c.Flag("--version", "-v", "--help", "-h"); !ok {
-				c.Op = OpInstallDeps
-			}
+	if len(ops) == 0 {
+		if _, ok := c.Flag("--version", "-v", "--help", "-h"); !ok {
+			c.Op = OpInstallDeps
 		}
-	case "install", "package", "cache":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "add":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "update", "lock":
-		c.setSub(ops[0])
-		c.Op = OpUpgradeDeps
-	case "clean":
-		c.setSub(ops[0])
-		c.Op = OpCleanup
+		return
 	}
+	c.classify(ops, bundleSubs)
 }
+
+var gemSubs = subs(
+	subOpPkgs(OpInstallPkgs, "install", "i", "update"),
+	subOpPkgs(OpRemovePkgs, "uninstall"),
+	subOp(OpCleanup, "cleanup"),
+	subOp(OpBuild, "build"),
+)
 
 func kindGem(c *Command) {
 	c.Eco, c.valueFlags = EcoBundler, gemValue
-	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "install", "i":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "update":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "uninstall":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "cleanup":
-		c.setSub(ops[0])
-		c.Op = OpCleanup
-	case "build":
-		c.setSub(ops[0])
-		c.Op = OpBuild
-	}
+	c.classify(c.operandIdx(0), gemSubs)
 }
+
+var composerSubs = subs(
+	subOp(OpInstallDeps, "install", "i"),
+	subOp(OpUpgradeDeps, "update", "u", "upgrade"),
+	subOpPkgs(OpInstallPkgs, "require", "r", "create-project", "global require"),
+	subOpPkgs(OpRemovePkgs, "remove", "rm", "uninstall"),
+	subOp(OpCleanup, "clear-cache", "clearcache", "cc"),
+	subOp(OpRun, "run-script", "run"),
+)
 
 func kindComposer(c *Command) {
 	c.Eco, c.valueFlags = EcoComposer, composerValue
-	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "install", "i":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "update", "u", "upgrade":
-		c.setSub(ops[0])
-		c.Op = OpUpgradeDeps
-	case "require", "r", "create-project":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "global":
-		if c.subOf(ops, 1) == "require" {
-			c.setSub(ops[0], ops[1])
-			c.Op, c.Targets = OpInstallPkgs, c.words(ops[2:])
-		}
-	case "remove", "rm", "uninstall":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "clear-cache", "clearcache", "cc":
-		c.setSub(ops[0])
-		c.Op = OpCleanup
-	case "run-script", "run":
-		c.setSub(ops[0])
-		c.Op = OpRun
-	}
+	c.classify(c.operandIdx(0), composerSubs)
 }
+
+var dotnetSubs = subs(
+	subOp(OpInstallDeps, "restore", "tool restore", "workload restore"),
+	subOp(OpBuild, "build", "publish", "pack", "msbuild"),
+	subOpPkgs(OpInstallPkgs, "tool install", "tool update", "workload install", "workload update"),
+	subOp(OpRun, "run"),
+)
 
 func kindDotnet(c *Command) {
 	c.Eco, c.valueFlags = EcoDotnet, dotnetValue
 	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "restore":
-		c.setSub(ops[0])
-		c.Op = OpInstallDeps
-	case "build", "publish", "pack", "msbuild":
-		c.setSub(ops[0])
-		c.Op = OpBuild
-	case "tool", "workload":
-		if s := c.subOf(ops, 1); s == "install" || s == "update" || s == "restore" {
-			c.setSub(ops[0], ops[1])
-			if s == "restore" {
-				c.Op = OpInstallDeps
-			} else {
-				c.Op, c.Targets = OpInstallPkgs, c.words(ops[2:])
-			}
-		}
-	case "add":
+	if c.classify(ops, dotnetSubs) {
+		return
+	}
+	switch s := c.subOf(ops, 0); {
+	case s == "add":
 		for k := 1; k < len(ops); k++ {
 			if c.subOf(ops, k) == "package" {
 				c.setSub(ops[0], ops[k])
 				c.Op, c.Targets = OpInstallPkgs, c.words(ops[k+1:])
 			}
 		}
-	case "nuget":
+	case s == "nuget":
 		if c.subOf(ops, 1) == "locals" {
 			if _, ok := c.Flag("--clear", "-c"); ok {
 				c.setSub(ops[0], ops[1])
 				c.Op = OpCleanup
 			}
 		}
-	case "run":
-		c.setSub(ops[0])
+	case strings.HasSuffix(s, ".dll"):
 		c.Op = OpRun
-	default:
-		if s := c.subOf(ops, 0); strings.HasSuffix(s, ".dll") {
-			c.Op = OpRun
-		}
 	}
 }
+
+var aptSubs = subs(
+	subOp(OpUpdate, "update"),
+	subOpPkgs(OpInstallPkgs, "install", "reinstall", "build-dep"),
+	subOp(OpInstallPkgs, "upgrade", "dist-upgrade", "full-upgrade"),
+	subOpPkgs(OpRemovePkgs, "remove", "purge", "autoremove", "autopurge"),
+	subOp(OpCleanup, "clean", "autoclean", "distclean"),
+)
 
 func kindApt(c *Command) {
 	c.Eco, c.valueFlags = EcoApt, aptValue
-	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "update":
-		c.setSub(ops[0])
-		c.Op = OpUpdate
-	case "install", "reinstall", "build-dep":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "upgrade", "dist-upgrade", "full-upgrade":
-		c.setSub(ops[0])
-		c.Op = OpInstallPkgs
-	case "remove", "purge", "autoremove", "autopurge":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "clean", "autoclean", "distclean":
-		c.setSub(ops[0])
-		c.Op = OpCleanup
-	}
+	c.classify(c.operandIdx(0), aptSubs)
 }
+
+var apkSubs = subs(
+	subOpPkgs(OpInstallPkgs, "add", "upgrade", "fix"),
+	subOpPkgs(OpRemovePkgs, "del"),
+	subOp(OpUpdate, "update"),
+	subOp(OpCleanup, "cache clean", "cache purge"),
+)
 
 func kindApk(c *Command) {
 	c.Eco, c.valueFlags = EcoApk, apkValue
-	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "add":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "upgrade", "fix":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "del":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "update":
-		c.setSub(ops[0])
-		c.Op = OpUpdate
-	case "cache":
-		if s := c.subOf(ops, 1); s == "clean" || s == "purge" {
-			c.setSub(ops[0], ops[1])
-			c.Op = OpCleanup
-		}
-	}
+	c.classify(c.operandIdx(0), apkSubs)
 }
+
+var dnfSubs = subs(
+	subOpPkgs(OpInstallPkgs, "install", "in", "reinstall", "localinstall", "groupinstall", "group install", "groups install",
+		"update", "upgrade", "distro-sync", "up"),
+	subOpPkgs(OpRemovePkgs, "remove", "erase", "autoremove", "rm"),
+	subOp(OpCleanup, "clean"),
+	subOp(OpUpdate, "makecache"),
+)
 
 func kindDnf(c *Command) {
 	c.Eco, c.valueFlags = EcoDnf, dnfValue
-	ops := c.operandIdx(0)
-	switch c.subOf(ops, 0) {
-	case "install", "in", "reinstall", "localinstall", "groupinstall":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "group", "groups":
-		if c.subOf(ops, 1) == "install" {
-			c.setSub(ops[0], ops[1])
-			c.Op, c.Targets = OpInstallPkgs, c.words(ops[2:])
-		}
-	case "update", "upgrade", "distro-sync", "up":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpInstallPkgs, c.words(ops[1:])
-	case "remove", "erase", "autoremove", "rm":
-		c.setSub(ops[0])
-		c.Op, c.Targets = OpRemovePkgs, c.words(ops[1:])
-	case "clean":
-		c.setSub(ops[0])
-		c.Op = OpCleanup
-	case "makecache":
-		c.setSub(ops[0])
-		c.Op = OpUpdate
-	}
+	c.classify(c.operandIdx(0), dnfSubs)
 }
 
 // kindFind: `find PATH... -delete` and `find ... -exec rm` clean up.
