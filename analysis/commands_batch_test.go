@@ -139,10 +139,12 @@ var runLines = []string{
 // Every pair of RUNs, followed by a complete one, and random sequences.
 func TestCommandsTogetherProperty(t *testing.T) {
 	cached := 0
-	for i, a := range runLines {
-		for j, b := range runLines {
-			text := "FROM alpine\n" + a + "\n" + b + "\nRUN echo z\n"
-			cached += sameCommands(t, fmt.Sprintf("pair %d %d", i, j), text)
+	for _, head := range []string{"FROM alpine\n", "# escape=`\nFROM alpine\n"} {
+		for i, a := range runLines {
+			for j, b := range runLines {
+				text := head + a + "\n" + b + "\nRUN echo z `\n  && echo y\n"
+				cached += sameCommands(t, fmt.Sprintf("pair %d %d after %q", i, j, head), text)
+			}
 		}
 	}
 	r := rand.New(rand.NewPCG(1, 2))
