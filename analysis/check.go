@@ -244,7 +244,7 @@ func (in *Instruction) runLocal(rules []*Rule) []Diagnostic {
 	// One Pass for all the rules, reused from one instruction to the
 	// next: this runs for every instruction, and most report nothing.
 	lp := localPasses.Get().(*localPass)
-	lp.Pass = Pass{File: in.file, report: lp.report}
+	lp.Pass = Pass{File: in.file, report: lp.addFn}
 	lp.base = in.ref.off
 	for i := 0; i < len(rules); {
 		i = in.runChecks(&lp.Pass, rules, i)
@@ -264,14 +264,14 @@ func (in *Instruction) runLocal(rules []*Rule) []Diagnostic {
 // they report made relative to the instruction's chunk.
 type localPass struct {
 	Pass
-	base   int
-	out    []Diagnostic
-	report func(Diagnostic) // lp.add, bound once
+	base  int
+	out   []Diagnostic
+	addFn func(Diagnostic) // lp.add, bound once
 }
 
 var localPasses = sync.Pool{New: func() any {
 	lp := &localPass{}
-	lp.report = lp.add
+	lp.addFn = lp.add
 	return lp
 }}
 
