@@ -161,3 +161,17 @@ func TestCommandsTogetherProperty(t *testing.T) {
 		t.Error("no RUN came from a joined parse")
 	}
 }
+
+// FuzzCommandsTogether: for any Dockerfile, the commands of the joined
+// parse are those of each script's own parse.
+func FuzzCommandsTogether(f *testing.F) {
+	for i := 0; i+1 < len(runLines); i += 2 {
+		f.Add("FROM alpine\n" + runLines[i] + "\n" + runLines[i+1] + "\nRUN echo z\n")
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 1<<14 {
+			return
+		}
+		sameCommands(t, "fuzz", text)
+	})
+}
