@@ -155,6 +155,16 @@ func (b BaseImage) String() string { return b.Ref }
 // built FROM another stage has the image of the stage at the root of its
 // FROM chain.
 func (s *Stage) Image() BaseImage {
+	// Cached with the stage: rules ask for it at every keystroke, and it
+	// changes only with the stage's FROM chain (see Cached).
+	return s.Cached(imageKey{}, func(s *Stage) any { return s.image() }).(BaseImage)
+}
+
+type imageKey struct{}
+
+// image computes Image. What it returns is kept across edits, so it holds
+// no substring of the file's text (which would keep that version alive).
+func (s *Stage) image() BaseImage {
 	root := s.Root()
 	resolved := root.BaseValue.Known
 	for _, r := range root.BaseRefs {
@@ -163,7 +173,7 @@ func (s *Stage) Image() BaseImage {
 		}
 	}
 	if resolved {
-		return ParseBaseImage(root.BaseValue.S)
+		return ParseBaseImage(strings.Clone(root.BaseValue.S))
 	}
 	// The base uses a variable without a value (BuildKit expands it to
 	// "" unless a build argument sets it): read what its literal parts
@@ -173,7 +183,7 @@ func (s *Stage) Image() BaseImage {
 		return BaseImage{UID: -1}
 	}
 	im := ParseBaseImage(pat)
-	im.Ref = root.m.File.Text[root.BaseStart:root.BaseEnd]
+	im.Ref = strings.Clone(root.m.File.Text[root.BaseStart:root.BaseEnd])
 	return im
 }
 

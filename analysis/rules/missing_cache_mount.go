@@ -60,10 +60,12 @@ func missingCacheMount(p *analysis.Pass) {
 			continue
 		}
 		for _, f := range stageFindings(p.Rule.Name, s, computeMissingCacheMount) {
-			if f.aux == aptAux && aptCleansDownloads(s.Image()) && !parentsKeepDownloads(s) && !stageKeepsDownloadsBefore(s, f.k) {
-				// Following the advice alone would give an empty cache:
-				// say what else the mount needs on this base.
-				f.msg += "; on " + imageName(s.Image()) + " also delete /etc/apt/apt.conf.d/docker-clean first, which empties the apt cache after every install"
+			if f.aux == aptAux {
+				if note := aptCleanNote(s); note != "" && !stageKeepsDownloadsBefore(s, f.k) {
+					// Following the advice alone would give an empty
+					// cache: say what else the mount needs on this base.
+					f.msg += note
+				}
 			}
 			f.report(p, s, "")
 		}
@@ -305,6 +307,21 @@ func compileOnly(missing []string) bool {
 
 // aptAux marks apt findings, whose message depends on the base image.
 const aptAux = "apt"
+
+// aptCleanNote returns what an apt cache mount in stage s also needs when
+// its base image empties the apt cache after every install and no parent
+// stage turns that off, or "". Cached with the stage: every keystroke
+// reports each stage's findings again.
+func aptCleanNote(s *analysis.Stage) string {
+	return s.Cached(aptCleanNoteKey{}, func(s *analysis.Stage) any {
+		if im := s.Image(); aptCleansDownloads(im) && !parentsKeepDownloads(s) {
+			return "; on " + imageName(im) + " also delete /etc/apt/apt.conf.d/docker-clean first, which empties the apt cache after every install"
+		}
+		return ""
+	}).(string)
+}
+
+type aptCleanNoteKey struct{}
 
 // stageKeepsDownloadsBefore reports whether one of the first k instructions
 // after the stage's FROM turns off docker-clean.
