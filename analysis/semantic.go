@@ -930,7 +930,8 @@ func (b *stageBuilder) dispatch() {
 		b.usedOnce(2)
 	case *instructions.CopyCommand:
 		if c.From != "" {
-			r.deps = append(r.deps, relDep{kind: CopyFrom, k: b.k, ref: p.copyOf().fromRef, start: p.copyOf().fromStart, end: p.copyOf().fromEnd})
+			cp := p.copyOf()
+			r.deps = append(r.deps, relDep{kind: CopyFrom, k: b.k, ref: cp.fromRef, start: cp.fromStart, end: cp.fromEnd})
 		} else {
 			for _, w := range p.copyOf().sources {
 				b.arg(RoleSource, w.text, w.evaluate(b.getFn), w.start, w.end)
@@ -1103,7 +1104,8 @@ func (s *Stage) ArgAt(i int) Arg {
 
 // Cached returns what compute returns for the stage, computed once and
 // reused for as long as edits leave the stage's dispatch unchanged (its
-// instructions, the global ARGs and its parent stage): rules use it to
+// FROM and other instructions, the global ARGs and its parent stage; so the
+// base image too, see Image): rules use it to
 // avoid redoing per-stage work after every keystroke. key identifies the
 // computation (a comparable value). The value must not hold positions or
 // *Instruction values, which change with edits; Arg indices, instruction

@@ -51,3 +51,43 @@ func TestMissingCacheMountAdvice(t *testing.T) {
 		})
 	}
 }
+
+// The docker-clean note is cached with the stage (so are its base image and
+// its parents' RUNs): edits to what it depends on, the stage's FROM, the
+// global ARG its base comes from and a parent stage's RUN, must change it.
+func TestMissingCacheMountNoteFollowsEdits(t *testing.T) {
+	hasNote := func(f *analysis.File) bool {
+		for _, d := range analysis.Check(f, []*analysis.Rule{MissingCacheMount}, analysis.Options{}) {
+			if strings.Contains(d.Message, "docker-clean") {
+				return true
+			}
+		}
+		return false
+	}
+	apt := "RUN apt-get update && apt-get install -y curl\n"
+	tests := []struct {
+		name, dockerfile, old, new string
+	}{
+		{"FROM", "FROM debian:bookworm\n" + apt, "debian:bookworm", "myimage"},
+		{"global ARG", "ARG B=debian:bookworm\nFROM $B\n" + apt, "debian:bookworm", "myimage"},
+		{"parent's FROM", "FROM debian:bookworm AS a\nFROM a\n" + apt, "debian:bookworm", "myimage"},
+		{"parent's RUN", "FROM debian:bookworm AS a\nRUN true\nFROM a\n" + apt, "RUN true", "RUN rm -f /etc/apt/apt.conf.d/docker-clean"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := analysis.Parse(tt.dockerfile)
+			if !hasNote(f) {
+				t.Fatalf("no docker-clean note on %q", f.Text)
+			}
+			i := strings.Index(tt.dockerfile, tt.old)
+			f, _ = f.Edit(i, i+len(tt.old), tt.new)
+			if hasNote(f) {
+				t.Errorf("note kept after the edit: %q", f.Text)
+			}
+			f, _ = f.Edit(i, i+len(tt.new), tt.old)
+			if !hasNote(f) {
+				t.Errorf("note lost after undoing the edit: %q", f.Text)
+			}
+		})
+	}
+}

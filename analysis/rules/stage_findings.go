@@ -35,8 +35,8 @@ type findingsKey struct{ rule string }
 
 // stageFindings returns the findings of compute for the stage, computed
 // once per stage dispatch. compute must read nothing but the stage's
-// instructions, its scope and its parent stages (not the base image
-// reference, nor the build context: resolve those when reporting).
+// instructions (its FROM, and so its base image, included), its scope and
+// its parent stages (not the build context: resolve that when reporting).
 func stageFindings(rule string, s *analysis.Stage, compute func(*findingSink)) []finding {
 	return s.Cached(findingsKey{rule}, func(s *analysis.Stage) any {
 		fs := &findingSink{s: s}
