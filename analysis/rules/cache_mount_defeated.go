@@ -72,21 +72,11 @@ func keepsDownloads(in *analysis.Instruction) bool {
 	return strings.Contains(src, "docker-clean") || strings.Contains(src, "Keep-Downloaded-Packages")
 }
 
-type keepsKey struct{}
-
 // parentsKeepDownloads reports whether a stage s is built FROM turns off
 // docker-clean.
 func parentsKeepDownloads(s *analysis.Stage) bool {
 	for p := s.Parent; p != nil; p = p.Parent {
-		keeps := p.Cached(keepsKey{}, func(p *analysis.Stage) any {
-			for _, in := range p.Instructions {
-				if in.Is("run") && keepsDownloads(in) {
-					return true
-				}
-			}
-			return false
-		}).(bool)
-		if keeps {
+		if firstKeep(p) < len(p.Instructions) {
 			return true
 		}
 	}

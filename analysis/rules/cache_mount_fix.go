@@ -58,7 +58,7 @@ func MissingCacheMounts(s *analysis.Stage, in *analysis.Instruction) (CacheMount
 			}
 			apt = apt || m.c.Eco == analysis.EcoApt
 		}
-		if apt && aptCleansDownloads(s.Image()) && !parentsKeepDownloads(s) && !stageKeepsDownloadsBefore(s, stageIndex(s, in)) {
+		if apt && aptNeedsDockerClean(s, stageIndex(s, in)) {
 			out.DockerClean = true
 		}
 		return out, len(out.Dirs) > 0

@@ -61,10 +61,10 @@ func missingCacheMount(p *analysis.Pass) {
 		}
 		for _, f := range stageFindings(p.Rule.Name, s, computeMissingCacheMount) {
 			if f.aux == aptAux {
-				if note := aptCleanNote(s); note != "" && !stageKeepsDownloadsBefore(s, f.k) {
+				if aptNeedsDockerClean(s, f.k) {
 					// Following the advice alone would give an empty
 					// cache: say what else the mount needs on this base.
-					f.msg += note
+					f.msg += aptCleanNote(s)
 				}
 			}
 			f.report(p, s, "")
@@ -323,10 +323,22 @@ func aptCleanNote(s *analysis.Stage) string {
 
 type aptCleanNoteKey struct{}
 
+// aptNeedsDockerClean reports whether an apt cache mount on the stage's
+// k-th instruction would stay empty unless docker-clean is deleted: the
+// base image has it and nothing before the instruction turns it off.
+func aptNeedsDockerClean(s *analysis.Stage, k int) bool {
+	return aptCleanNote(s) != "" && !stageKeepsDownloadsBefore(s, k)
+}
+
 // stageKeepsDownloadsBefore reports whether one of the first k instructions
 // after the stage's FROM turns off docker-clean.
-func stageKeepsDownloadsBefore(s *analysis.Stage, k int) bool {
-	first := s.Cached(firstKeepKey{}, func(s *analysis.Stage) any {
+func stageKeepsDownloadsBefore(s *analysis.Stage, k int) bool { return firstKeep(s) < k }
+
+// firstKeep returns the index of the stage's first RUN that turns off
+// docker-clean, len(s.Instructions) when none does. Cached with the stage:
+// every edit reports the stage's apt findings again.
+func firstKeep(s *analysis.Stage) int {
+	return s.Cached(firstKeepKey{}, func(s *analysis.Stage) any {
 		for i, in := range s.Instructions {
 			if in.Is("run") && keepsDownloads(in) {
 				return i
@@ -334,9 +346,6 @@ func stageKeepsDownloadsBefore(s *analysis.Stage, k int) bool {
 		}
 		return len(s.Instructions)
 	}).(int)
-	return first < k
 }
 
-// firstKeepKey caches the index of a stage's first RUN that turns off
-// docker-clean: every edit reports the stage's apt findings again.
 type firstKeepKey struct{}
