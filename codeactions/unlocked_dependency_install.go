@@ -117,7 +117,7 @@ func fixUnlockedInstall(in *Input, d analysis.Diagnostic) []*Action {
 			Preferred: true,
 		}}
 	case analysis.EcoCargo:
-		if rules.CargoLockLeftOut(s) {
+		if rules.CargoLockLeftOut(s, inst) {
 			return nil // without Cargo.lock in the image, --locked fails the build
 		}
 		return []*Action{insert("Add `--locked` to `"+written+"`", " --locked", true)}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -158,7 +159,7 @@ func computeUnlocked(fs *findingSink) {
 				}
 				if c.Op == analysis.OpInstallPkgs && len(c.Targets) > 0 {
 					add("cargo install "+c.Targets[0].Text+" builds with the newest dependency versions instead of the crate's Cargo.lock; add `--locked`", "")
-				} else if CargoLockLeftOut(s) {
+				} else if CargoLockLeftOut(s, in) {
 					// --locked without Cargo.lock fails the build: say what
 					// comes first.
 					add(tool+" can update Cargo.lock instead of failing when it is out of date; copy Cargo.lock in with Cargo.toml, then add `--locked`", "")
@@ -170,23 +171,51 @@ func computeUnlocked(fs *findingSink) {
 	}
 }
 
-// CargoLockLeftOut reports whether the stage, or a stage it is built FROM,
-// copies a Cargo.toml but neither its Cargo.lock nor the whole context.
-func CargoLockLeftOut(s *analysis.Stage) bool {
-	manifest, lock := false, false
-	for _, t := range s.Chain() {
+// CargoLockLeftOut reports whether the cargo command of the RUN in (of
+// stage s) finds a Cargo.toml without its Cargo.lock: the stage before
+// it, or a stage it is built FROM, copies Cargo.toml but not the lockfile
+// (itself, a pattern or directory holding it, or the whole context), and
+// the command does not bind-mount it: ManifestWithoutLockfile's test
+// (lockCopied), along the FROM chain.
+func CargoLockLeftOut(s *analysis.Stage, in *analysis.Instruction) bool {
+	k := stageIndex(s, in)
+	cargo := depGroups[slices.IndexFunc(depGroups, func(g *depGroup) bool { return g.name == "cargo" })]
+	chain := s.Chain()
+	// What comes before the command: all of a parent stage, the stage's
+	// instructions before in.
+	before := func(i int) int {
+		if i == 0 {
+			return k
+		}
+		return len(chain[i].Instructions)
+	}
+	var dirs []string
+	for i, t := range chain {
 		for _, c := range depFactsOf(t).copies {
-			switch {
-			case c.whole:
+			if c.k >= before(i) {
+				break
+			}
+			if c.whole {
 				return false
-			case path.Base(c.src) == "Cargo.toml":
-				manifest = true
-			case path.Base(c.src) == "Cargo.lock" || strings.HasSuffix(c.src, "*"):
-				lock = true
+			}
+			if path.Base(c.src) == "Cargo.toml" {
+				dirs = append(dirs, path.Dir(c.src))
 			}
 		}
 	}
-	return manifest && !lock
+	for _, dir := range dirs {
+		locked := false
+		for i, t := range chain {
+			if lockCopied(depFactsOf(t), &installFact{k: before(i), group: cargo}, dir) {
+				locked = true
+				break
+			}
+		}
+		if !locked {
+			return true
+		}
+	}
+	return false
 }
 
 // anySet reports whether one of the variables is set to something other
