@@ -5,6 +5,7 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dockwise/dockwise/analysis"
@@ -215,6 +216,7 @@ func buildsBaseImage(s *analysis.Stage) bool {
 		}
 	}
 	visit(s)
+	chain := s.Chain()
 	launchers := map[string]bool{} // scripts installed into bin directories
 	for t := range shipped {
 		for _, in := range t.Instructions {
@@ -236,7 +238,7 @@ func buildsBaseImage(s *analysis.Stage) bool {
 			default:
 				continue
 			}
-			if inChain(s, t) && inBinDir(sd.DestPath) {
+			if slices.Contains(chain, t) && inBinDir(sd.DestPath) {
 				for _, src := range sd.SourcePaths {
 					launchers[path.Base(src)] = true
 				}
@@ -248,16 +250,6 @@ func buildsBaseImage(s *analysis.Stage) bool {
 		return false
 	}
 	return len(cmd) == 0 || isInteractive(cmd) || launchers[path.Base(cmd[0])]
-}
-
-// inChain reports whether t is s or a stage s is built FROM.
-func inChain(s, t *analysis.Stage) bool {
-	for _, c := range s.Chain() {
-		if c == t {
-			return true
-		}
-	}
-	return false
 }
 
 // copiesScripts reports whether a COPY or ADD from the build context only
@@ -310,7 +302,7 @@ func isInteractive(cmd []string) bool {
 		}
 	}
 	switch prog {
-	case "sh", "bash", "ash", "dash", "zsh", "ksh", "fish", "pwsh", "powershell", "cmd",
+	case "sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "fish", "pwsh", "powershell", "cmd",
 		"irb", "node", "ghci", "iex", "erl", "jshell", "lua", "R", "julia", "bun", "deno":
 		return true
 	case "php":
