@@ -475,19 +475,20 @@ func overlaps(pattern, dir string) bool {
 	return true
 }
 
-// knownUIDs are the ids of the non-root users official images create.
+// knownUIDs are the ids of the non-root users official images create, the
+// same in their Debian and Alpine variants (www-data aside, see mountOwner).
 var knownUIDs = map[string]string{
-	"node":     "uid=1000,gid=1000",   // node
-	"nonroot":  "uid=65532,gid=65532", // distroless, chainguard
-	"www-data": "uid=33,gid=33",       // debian, php
-	"nobody":   "uid=65534,gid=65534",
+	"node":    "uid=1000,gid=1000",   // node
+	"nonroot": "uid=65532,gid=65532", // distroless, chainguard
+	"nobody":  "uid=65534,gid=65534",
 }
 
 // mountOwner returns the options that make a cache mount writable for the
-// RUN's user: BuildKit creates it owned by root, mode 0755, and a tool
-// running as another user cannot write to it (pip then turns its cache
-// off). known is false for a non-root user whose ids are not known.
-func mountOwner(user string) (opts string, known bool) {
+// RUN's user on the stage's base image: BuildKit creates it owned by root,
+// mode 0755, and a tool running as another user cannot write to it (pip
+// then turns its cache off). known is false for a non-root user whose ids
+// are not known.
+func mountOwner(user string, im analysis.BaseImage) (opts string, known bool) {
 	if user == "$" {
 		return "", true // not known: say nothing
 	}
@@ -501,10 +502,22 @@ func mountOwner(user string) (opts string, known bool) {
 		}
 		return "uid=" + name + ",gid=" + group, true
 	}
-	if o, ok := knownUIDs[name]; ok && group == "" {
-		return o, true
+	if group != "" && group != name {
+		return "", false
 	}
-	return "", false
+	if name == "www-data" {
+		// Debian's www-data is 33, Alpine's (and so php's -alpine
+		// images') 82.
+		switch im.Libc {
+		case analysis.Glibc:
+			return "uid=33,gid=33", true
+		case analysis.Musl:
+			return "uid=82,gid=82", true
+		}
+		return "", false
+	}
+	o, ok := knownUIDs[name]
+	return o, ok
 }
 
 func isDigits(s string) bool {

@@ -135,7 +135,7 @@ func missingMounts(s *analysis.Stage, in *analysis.Instruction, cmds []analysis.
 			// variables are unknown: a mount elsewhere may be right.
 			continue
 		}
-		if o, known := mountOwner(user); known {
+		if o, known := mountOwner(user, s.Image()); known {
 			tc.owner = o
 		} else {
 			tc.ownerOf = user

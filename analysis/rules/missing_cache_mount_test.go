@@ -23,6 +23,9 @@ func TestMissingCacheMountAdvice(t *testing.T) {
 		// A cache mount belongs to root: a non-root user needs its ids.
 		{"numeric user", "FROM python:3.12-slim\nUSER 1000:1000\nRUN pip install -r requirements.txt\n", "target=<home>/.cache/pip,uid=1000,gid=1000`", "uid= and gid= of"},
 		{"node user", "FROM node:20-slim\nUSER node\nRUN npm ci\n", "target=/home/node/.npm,uid=1000,gid=1000`", ""},
+		{"user and its group", "FROM node:20-slim\nUSER node:node\nRUN npm ci\n", "target=/home/node/.npm,uid=1000,gid=1000`", ""},
+		{"www-data on debian", "FROM php:8.3-apache\nUSER www-data\nRUN composer install\n", "uid=33,gid=33`", ""},
+		{"www-data on alpine", "FROM php:8.3-fpm-alpine\nUSER www-data\nRUN composer install\n", "uid=82,gid=82`", ""},
 		{"unknown user", "FROM python:3.12-slim\nRUN useradd -m app\nUSER app\nRUN pip install -r requirements.txt\n", "to the RUN with the uid= and gid= of app", ",uid="},
 		// What in the RUN would empty the new mounts is named.
 		{"apt with cleanups", "FROM debian:bookworm\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN apt-get update && apt-get install -y curl && apt-get clean && rm -rf /var/lib/apt/lists/*\n", "and drop `apt-get clean` and the deletion of /var/lib/apt/lists/* from it, which would empty the mounts", ""},
