@@ -116,7 +116,7 @@ func nodeSplit(in *Input, s *analysis.Stage) []*Action {
 			continue
 		}
 		for _, c := range inst.Commands(s.ShellAt(inst)) {
-			if (c.Eco == analysis.EcoNpm || c.Eco == analysis.EcoYarn || c.Eco == analysis.EcoPnpm) && (c.Sub == "run build" || c.Sub == "build" || c.Sub == "run-script build") {
+			if runsBuildScript(&c) {
 				if buildK >= 0 || c.DirUnknown || c.Dir != "" || c.Subst || c.Conditional {
 					return nil
 				}
@@ -350,4 +350,14 @@ func runsOutput(words []string, out, start string) bool {
 	}
 	sw := strings.Fields(start)
 	return len(sw) >= 2 && sw[0] == "node" && under(sw[1])
+}
+
+// runsBuildScript reports whether c runs package.json's build script with
+// npm, yarn or pnpm.
+func runsBuildScript(c *analysis.Command) bool {
+	switch c.Eco {
+	case analysis.EcoNpm, analysis.EcoYarn, analysis.EcoPnpm:
+		return c.Sub == "run build" || c.Sub == "build" || c.Sub == "run-script build"
+	}
+	return false
 }

@@ -80,7 +80,7 @@ func staticSplit(in *Input, s *analysis.Stage) []*Action {
 		for _, c := range inst.Commands(s.ShellAt(inst)) {
 			var words []string
 			switch {
-			case (c.Eco == analysis.EcoNpm || c.Eco == analysis.EcoYarn) && (c.Sub == "run build" || c.Sub == "build" || c.Sub == "run-script build"):
+			case runsBuildScript(&c):
 				script := pkg.Scripts["build"]
 				if script == "" || strings.ContainsAny(script, ";|&$`'\"\\<>()") {
 					return nil
