@@ -153,7 +153,7 @@ func runFix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "dockwise fix: %s %s\n", verb, nf.Path)
 			}
 			if res.newText != res.oldText || len(res.files) > 0 {
-				if len(res.refactors) == 0 || sumFixed(res.fixed) > 0 {
+				if len(res.refactors) == 0 || len(res.fixed) > 0 {
 					fmt.Fprintf(stderr, "dockwise fix: %s: %s\n", t.path, describeFixed(res.fixed))
 				}
 				for _, title := range res.refactors {
@@ -253,14 +253,27 @@ func fixOne(t target, stdin io.Reader, contextDir string, ruleNames []string, fi
 			return nil, fmt.Errorf("fix %s: %w", t.path, err)
 		}
 	}
+	// The input for res.newText, parsed and checked once for what follows.
+	var out *codeactions.Input
+	outInput := func() *codeactions.Input {
+		if out == nil {
+			if res.newText == res.oldText {
+				out = in
+			} else {
+				out = codeactions.NewInput(analysis.Parse(res.newText), registry, analysis.Options{Context: bctx}, nil)
+			}
+		}
+		return out
+	}
 	if slices.Contains(ruleNames, "SingleStageBuild") && res.fixed["SingleStageBuild"] == 0 {
-		if err := refactorSplit(res, bctx); err != nil {
+		if err := refactorSplit(res, outInput()); err != nil {
 			return nil, fmt.Errorf("fix %s: %w", t.path, err)
 		}
 		if len(res.refactors) > 0 {
 			// The findings of the rules asked for, in the split file.
+			out = nil
 			res.remaining = nil
-			for _, d := range analysis.Check(analysis.Parse(res.newText), registry, analysis.Options{Context: bctx}) {
+			for _, d := range outInput().Diagnostics() {
 				if slices.Contains(ruleNames, d.Rule) {
 					res.remaining = append(res.remaining, d)
 				}
@@ -268,8 +281,7 @@ func fixOne(t target, stdin io.Reader, contextDir string, ruleNames []string, fi
 		}
 	}
 	if files && len(ruleNames) > 0 && !t.stdin && bctx != nil && filepath.Clean(bctx.Dir) == filepath.Dir(filepath.Clean(t.path)) {
-		in := codeactions.NewInput(analysis.Parse(res.newText), registry, analysis.Options{Context: bctx}, nil)
-		actions, bugs := codeactions.FileFixes(in, codeactions.FixOptions{Rules: ruleNames, Unsafe: true})
+		actions, bugs := codeactions.FileFixes(outInput(), codeactions.FixOptions{Rules: ruleNames, Unsafe: true})
 		res.bugs = append(res.bugs, bugs...)
 		for _, a := range actions {
 			for _, nf := range a.Files {
@@ -291,18 +303,17 @@ func fixOne(t target, stdin io.Reader, contextDir string, ruleNames []string, fi
 }
 
 // refactorSplit applies the split refactor (codeactions.Refactors) to
-// res.newText when --rule names SingleStageBuild and the rule has no
-// finding left to fix there: a single-stage toolchain build on which the
-// rule does not fire (a plain `pip install`, no build step) is split all
-// the same, with the first (preferred) verified split. A file the split
-// is not offered on is left as it is.
-func refactorSplit(res *fixResult, bctx *analysis.BuildContext) error {
+// res.newText, whose input is in, when --rule names SingleStageBuild and
+// the rule has no finding left to fix there: a single-stage toolchain
+// build on which the rule does not fire (a plain `pip install`, no build
+// step) is split all the same, with the first (preferred) verified split.
+// A file the split is not offered on is left as it is.
+func refactorSplit(res *fixResult, in *codeactions.Input) error {
 	for _, d := range res.remaining {
 		if d.Rule == "SingleStageBuild" {
 			return nil // a finding the fix could not fix: reported as such
 		}
 	}
-	in := codeactions.NewInput(analysis.Parse(res.newText), registry, analysis.Options{Context: bctx}, nil)
 	actions, bugs := codeactions.Refactors(in, 0, len(res.newText), true)
 	res.bugs = append(res.bugs, bugs...)
 	var best *codeactions.Action
@@ -337,15 +348,6 @@ func describeFixed(fixed map[string]int) string {
 		noun = "finding"
 	}
 	return fmt.Sprintf("fixed %d %s (%s)", n, noun, strings.Join(parts, ", "))
-}
-
-// sumFixed returns the number of findings fixed.
-func sumFixed(fixed map[string]int) int {
-	n := 0
-	for _, k := range fixed {
-		n += k
-	}
-	return n
 }
 
 // fixableRules returns the rules of the registry that have a fix.
