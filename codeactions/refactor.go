@@ -31,16 +31,18 @@ import (
 // refactors by kind) the range need not touch the FROM line. errs holds
 // candidates that failed verification, bugs the caller logs.
 func Refactors(in *Input, start, end int, anywhere bool) (actions []*Action, errs []error) {
-	return refactors(in, start, end, anywhere, false)
+	return refactors(in, start, end, anywhere, false, "")
 }
 
 // RefactorsLazy is Refactors, but returns the (heavy) splits unverified,
 // marked Unverified, for the caller to Resolve when they are chosen.
 func RefactorsLazy(in *Input, start, end int, anywhere bool) (actions []*Action, errs []error) {
-	return refactors(in, start, end, anywhere, true)
+	return refactors(in, start, end, anywhere, true, "")
 }
 
-func refactors(in *Input, start, end int, anywhere, lazy bool) (actions []*Action, errs []error) {
+// refactors makes the refactors; with title set, only the one of that
+// title (what Resolve verifies).
+func refactors(in *Input, start, end int, anywhere, lazy bool, title string) (actions []*Action, errs []error) {
 	f := in.File
 	m := f.Semantics()
 	if len(m.Stages) != 1 {
@@ -75,6 +77,9 @@ func refactors(in *Input, start, end int, anywhere, lazy bool) (actions []*Actio
 	cands, err := fixesOf(probe, *target)
 	if err != nil {
 		errs = append(errs, err)
+	}
+	if title != "" {
+		cands = slices.DeleteFunc(cands, func(a *Action) bool { return a.Title != title })
 	}
 	verified, verrs := verifyCandidates(probe, cands, lazy)
 	errs = append(errs, verrs...)

@@ -60,7 +60,7 @@ func Resolve(in *Input, kind Kind, rule string, start, end int, title string) (*
 		if rule != rules.SingleStageBuild.Name {
 			return nil, ErrNotOffered
 		}
-		acts, errs := refactors(in, start, end, true, false)
+		acts, errs := refactors(in, start, end, true, false, title)
 		for _, a := range acts {
 			if a.Title == title {
 				return a, nil
