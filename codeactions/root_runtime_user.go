@@ -40,6 +40,16 @@ const (
 	debianAddUser = "groupadd --system app && useradd --system --gid app --no-create-home app"
 )
 
+// appUser returns the lines that create the system user app and switch to
+// it, on an Alpine base or a Debian-like one.
+func appUser(kw func(string) string, alpine bool, nl string) string {
+	add := debianAddUser
+	if alpine {
+		add = alpineAddUser
+	}
+	return kw("RUN") + " " + add + nl + kw("USER") + " app" + nl
+}
+
 func fixRootRuntimeUser(in *Input, d analysis.Diagnostic) []*Action {
 	if in.safeOnly {
 		return nil // never safe

@@ -89,12 +89,7 @@ func javaSplit(in *Input, s *analysis.Stage) []*Action {
 	}
 	b.WriteString(kw("COPY") + " --from=" + name + " " + jar + " " + jar + nl)
 	if !rt.hasUser {
-		if alpine {
-			b.WriteString(kw("RUN") + " addgroup -S app && adduser -S app -G app" + nl)
-		} else {
-			b.WriteString(kw("RUN") + " groupadd --system app && useradd --system --gid app --no-create-home app" + nl)
-		}
-		b.WriteString(kw("USER") + " app" + nl)
+		b.WriteString(appUser(kw, alpine, nl))
 	}
 	b.WriteString(comment + kw(kwName) + " " + jsonArray(words) + nl)
 	edits = append(edits, Edit{Start: len(f.Text), End: len(f.Text), NewText: b.String()})

@@ -155,18 +155,14 @@ func pythonSplit(in *Input, s *analysis.Stage) []*Action {
 	b.WriteString(kw("COPY") + " --from=" + name + " " + venvDir + " " + venvDir + nl)
 	b.WriteString(kw("ENV") + " PATH=" + venvDir + "/bin:$PATH" + nl)
 	b.WriteString(kw("COPY") + " --from=" + name + " " + wd + " " + wd + nl)
-	user := "app"
 	if !rt.hasUser {
-		b.WriteString(kw("RUN") + " groupadd --system app && useradd --system --gid app --no-create-home app" + nl)
-		b.WriteString(kw("USER") + " app" + nl)
-	} else {
-		user = ""
+		b.WriteString(appUser(kw, false, nl))
 	}
 	b.WriteString(comment + kw(kwName) + " " + jsonArray(words) + nl)
 	edits = append(edits, Edit{Start: len(f.Text), End: len(f.Text), NewText: b.String()})
 	title := "Split into stages: build in `" + name + "` into a venv in " + venvDir + ", run `" + wd + "` on `" + base + "`"
-	if user != "" {
-		title += " as `" + user + "`"
+	if !rt.hasUser {
+		title += " as `app`"
 	}
 	return []*Action{{Title: title, Edits: edits, Preferred: true}}
 }
