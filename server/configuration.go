@@ -60,7 +60,7 @@ func (s *Server) DidChangeConfiguration(ctx context.Context, params *protocol.Di
 	s.mu.Unlock()
 	if pull {
 		// Not on the read loop, which must stay free to read the answer.
-		s.work.Go(s.fetchConfiguration)
+		s.goWork(s.fetchConfiguration)
 	}
 	return nil
 }

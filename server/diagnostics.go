@@ -187,7 +187,7 @@ func (s *Server) settle(d *document) {
 // diagnostics are the same and are not published again; the new file's
 // caches are warm for the next edit. It runs once per large document,
 // when it is idle; an edit that arrives meanwhile waits for it, and one
-// that arrives during the parse makes it give up.
+// that arrives during the parse or the swap makes it give up.
 func (s *Server) compact(d *document) {
 	s.mu.Lock()
 	if d.closed {
@@ -207,6 +207,12 @@ func (s *Server) compact(d *document) {
 		return
 	}
 	debug.FreeOSMemory() // the old file's pages
+	s.mu.Lock()
+	stale := d.closed || d.gen != gen
+	s.mu.Unlock()
+	if stale {
+		return // an edit replaced it meanwhile: its analysis is coming
+	}
 	if _, err := s.check(nf, cfg, s.buildContext(d, cfg)); err != nil {
 		s.log.Error("analysis failed", zap.String("uri", string(d.uri)), zap.Error(err))
 	}

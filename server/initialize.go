@@ -91,10 +91,10 @@ func (s *Server) Initialized(ctx context.Context, _ *protocol.InitializedParams)
 	caps := s.caps
 	s.mu.Unlock()
 	if caps.dynamicConfigChange {
-		s.work.Go(s.registerConfigurationChange)
+		s.goWork(s.registerConfigurationChange)
 	}
 	if caps.configuration {
-		s.work.Go(s.fetchConfiguration)
+		s.goWork(s.fetchConfiguration)
 	}
 	return nil
 }

@@ -56,7 +56,11 @@ type Server struct {
 
 	// work counts the goroutines that run past the handler that started
 	// them (analysis, configuration round trips): Serve waits for them.
-	work sync.WaitGroup
+	// Start them with goWork: once stopping is set none starts, so none
+	// is added while stop waits.
+	work     sync.WaitGroup
+	workMu   sync.Mutex
+	stopping bool
 
 	exited   chan struct{} // closed by exit
 	exitOnce sync.Once
@@ -161,6 +165,9 @@ const stopWait = 2 * time.Second
 // stopWait), so that nothing logs or writes after Serve returns.
 func (s *Server) stop() {
 	s.cancel()
+	s.workMu.Lock()
+	s.stopping = true
+	s.workMu.Unlock()
 	done := make(chan struct{})
 	go func() {
 		s.work.Wait()
@@ -171,6 +178,18 @@ func (s *Server) stop() {
 	case <-time.After(stopWait):
 		s.log.Warn("background work still running at exit")
 	}
+}
+
+// goWork runs fn in a goroutine stop waits for, unless the server is
+// stopping, and reports whether it did.
+func (s *Server) goWork(fn func()) bool {
+	s.workMu.Lock()
+	defer s.workMu.Unlock()
+	if s.stopping {
+		return false
+	}
+	s.work.Go(fn)
+	return true
 }
 
 // start readies the server to handle messages, sending what it has to say

@@ -54,8 +54,8 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	if reopened {
 		s.log.Warn("didOpen of a document already open; its text is replaced",
 			zap.String("method", protocol.MethodTextDocumentDidOpen), zap.String("uri", string(u)))
-	} else {
-		s.work.Go(func() { s.diagnose(d) })
+	} else if !s.goWork(func() { s.diagnose(d) }) {
+		s.releasePauses(d) // stopping: no goroutine will analyse it
 	}
 	s.log.Debug("opened", zap.String("method", protocol.MethodTextDocumentDidOpen), zap.String("uri", string(u)),
 		zap.Int32("version", item.Version), zap.Int("bytes", len(f.Text)))
@@ -85,8 +85,10 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 		log.Warn("didChange version does not increase", zap.Int32("version", params.TextDocument.Version),
 			zap.Int32("previous", version))
 	}
-	// Only the read loop writes d.file, so the edits apply outside the
-	// lock.
+	// The edits apply outside the lock. Besides the read loop only
+	// compaction writes d.file, with a file of the same text: if it swaps
+	// one in meanwhile, this edit of the file it replaced (same text)
+	// wins, and the compaction is lost, not the edit.
 	for i, change := range params.ContentChanges {
 		switch c := change.(type) {
 		case *protocol.TextDocumentContentChangePartial:
