@@ -63,6 +63,10 @@ const (
 	pauseMaxSize = 1 << 20
 )
 
+// settleMinSize is the document size from which settle returns the memory
+// its analyses freed (see settle).
+const settleMinSize = pauseMinSize
+
 // pausesGC reports whether a document of n bytes is parsed and first
 // analysed with collection paused.
 func pausesGC(n int) bool { return n >= pauseMinSize && n <= pauseMaxSize }
@@ -110,7 +114,10 @@ func (s *Server) diagnose(d *document) {
 		bctx := s.buildContext(d, cfg)
 		first := !d.analysed && pausesGC(len(f.Text))
 		diags, err := s.checkFirst(first, f, cfg, bctx)
-		d.analysed, d.dirty = true, true
+		d.analysed = true
+		// A small document's analyses leave little to return: forcing a
+		// collection for each would cost more than it gives back.
+		d.dirty = d.dirty || len(f.Text) >= settleMinSize
 		idle.Reset(s.settleDelay)
 		if err != nil {
 			s.log.Error("analysis failed", zap.String("uri", string(d.uri)), zap.Int32("version", version), zap.Error(err))
@@ -157,7 +164,8 @@ func (s *Server) releasePauses(d *document) {
 }
 
 // settle runs when the document has been idle for s.settleDelay after an
-// analysis: it returns the memory freed since the last time to the system,
+// analysis: for a document of settleMinSize or more, it returns the memory
+// freed since the last time to the system,
 // so that an idle server holds what its open documents need and not what
 // analysing them took (a large document's first analysis allocates three
 // times what it keeps, and each edit's analysis about a megabyte).

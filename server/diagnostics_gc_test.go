@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -56,15 +57,26 @@ func settlingServer(t *testing.T) (*Server, *testClient, chan struct{}, func(aft
 	return s, c, trims, wait
 }
 
-// Memory is returned once after each burst of analyses, when the document
-// has been idle for settleDelay, and not again while nothing happens.
+// Memory is returned once after each burst of analyses of a large
+// document, when it has been idle for settleDelay, and not again while
+// nothing happens; a small document's analyses return nothing.
 func TestSettleWhenIdle(t *testing.T) {
 	s, c, trims, wait := settlingServer(t)
-	u := uri.File(filepath.Join(t.TempDir(), "Dockerfile"))
-	c.open(u, 1, "FROM alpine\n")
+	small := uri.File(filepath.Join(t.TempDir(), "Dockerfile"))
+	c.open(small, 1, "FROM alpine\n")
+	c.waitPublish(small, 1)
+	time.Sleep(20 * s.settleDelay)
+	select {
+	case <-trims:
+		t.Error("memory returned after a small document's analysis")
+	default:
+	}
+	u := uri.File(filepath.Join(t.TempDir(), "Dockerfile.big"))
+	pad := strings.Repeat("# "+strings.Repeat("x", 60)+"\n", settleMinSize/60)
+	c.open(u, 1, pad+"FROM alpine\n")
 	c.waitPublish(u, 1)
 	wait("the open")
-	c.change(u, 2, &protocol.TextDocumentContentChangeWholeDocument{Text: "FROM alpine\nMAINTAINER x\n"})
+	c.change(u, 2, &protocol.TextDocumentContentChangeWholeDocument{Text: pad + "FROM alpine\nMAINTAINER x\n"})
 	if got := c.waitPublish(u, 2); len(got.Diagnostics) != 1 {
 		t.Errorf("%d diagnostics after adding MAINTAINER, want 1", len(got.Diagnostics))
 	}
