@@ -49,19 +49,12 @@ var codeActionKinds = []protocol.CodeActionKind{
 func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
 	u := params.TextDocument.URI
 	log := s.log.With(zap.String("method", protocol.MethodTextDocumentCodeAction), zap.String("uri", string(u)))
-	s.mu.Lock()
-	d := s.docs[u]
-	var f *analysis.File
-	var version int32
-	if d != nil {
-		f, version = d.file, d.version
-	}
-	cfg, m, caps := s.config, s.mapper, s.caps
-	s.mu.Unlock()
-	if d == nil {
+	in, conv, ok := s.actionInput(u)
+	if !ok {
 		log.Debug("code actions for a document that is not open")
 		return nil, nil
 	}
+	f, version, m, caps := conv.file, conv.version, conv.mapper, conv.caps
 	if !caps.codeActionLiterals {
 		return nil, nil // the client takes Commands only, and there are none
 	}
@@ -74,11 +67,6 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		return nil, nil
 	}
 
-	in := codeactions.NewInput(f, s.rules, analysis.Options{Config: &cfg.analysis, Context: s.buildContext(d, cfg)}, nil)
-	conv := actionConverter{uri: u, file: f, version: version, mapper: m, caps: caps}
-	if in.Options.Context != nil {
-		conv.contextDir = in.Options.Context.Dir
-	}
 	var out []protocol.CommandOrCodeAction
 	logBugs := func(errs []error) {
 		for _, err := range errs {
@@ -237,23 +225,11 @@ func (s *Server) CodeActionResolve(ctx context.Context, params *protocol.CodeAct
 	if err := json.Unmarshal(params.Data, &data); err != nil {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "bad code action data: %v", err)
 	}
-	s.mu.Lock()
-	d := s.docs[data.URI]
-	var f *analysis.File
-	var version int32
-	if d != nil {
-		f, version = d.file, d.version
-	}
-	cfg, m, caps := s.config, s.mapper, s.caps
-	s.mu.Unlock()
-	if d == nil || version != data.Version {
+	in, conv, ok := s.actionInput(data.URI)
+	if !ok || conv.version != data.Version {
 		return nil, jsonrpc2.Errorf(codeContentModified, "the document changed since the action was offered")
 	}
-	in := codeactions.NewInput(f, s.rules, analysis.Options{Config: &cfg.analysis, Context: s.buildContext(d, cfg)}, nil)
-	conv := actionConverter{uri: data.URI, file: f, version: version, mapper: m, caps: caps}
-	if in.Options.Context != nil {
-		conv.contextDir = in.Options.Context.Dir
-	}
+	f, version, m := conv.file, conv.version, conv.mapper
 	start, _ := m.offset(f, data.Range.Start)
 	end, _ := m.offset(f, data.Range.End)
 	a, err := codeactions.Resolve(in, codeactions.Kind(data.Kind), data.Rule, start, end, params.Title)
@@ -273,6 +249,32 @@ func (s *Server) CodeActionResolve(ctx context.Context, params *protocol.CodeAct
 	res := *params
 	res.Edit = ca.Edit
 	return &res, nil
+}
+
+// actionInput returns what the code actions of the open document u are
+// made from, the same when they are offered and when they are resolved
+// (resolving must find the action offered): the input (file, rules,
+// configuration, build context) and the converter to LSP. ok is false when
+// the document is not open.
+func (s *Server) actionInput(u uri.URI) (in *codeactions.Input, conv actionConverter, ok bool) {
+	s.mu.Lock()
+	d := s.docs[u]
+	var f *analysis.File
+	var version int32
+	if d != nil {
+		f, version = d.file, d.version
+	}
+	cfg, m, caps := s.config, s.mapper, s.caps
+	s.mu.Unlock()
+	if d == nil {
+		return nil, actionConverter{}, false
+	}
+	in = codeactions.NewInput(f, s.rules, analysis.Options{Config: &cfg.analysis, Context: s.buildContext(d, cfg)}, nil)
+	conv = actionConverter{uri: u, file: f, version: version, mapper: m, caps: caps}
+	if in.Options.Context != nil {
+		conv.contextDir = in.Options.Context.Dir
+	}
+	return in, conv, true
 }
 
 // kindWanted reports whether actions of kind k pass the request's `only`
