@@ -298,9 +298,29 @@ func TestCodeActionResolve(t *testing.T) {
 		Range: protocol.Range{Start: protocol.Position{Line: 5}, End: protocol.Position{Line: 5}},
 		Text:  "EXPOSE 3000\n",
 	})
-	lazyClient.waitPublish(u, 8)
+	pub8 := lazyClient.waitPublish(u, 8)
 	if _, err := lazyClient.resolve(splitAction); !isContentModified(err) {
 		t.Errorf("resolve after a change: %v, want ContentModified", err)
+	}
+	// (made from version 8: the runtime stage exposes the new port)
+	all := protocol.Range{End: protocol.Position{Line: 7}}
+	var split8 *protocol.CodeAction
+	for _, l := range lazyClient.ownedActions(u, all, pub8.Diagnostics, []protocol.CodeActionKind{"quickfix"}, protocol.CodeActionTriggerKindInvoked) {
+		if l.Title == splitAction.Title {
+			split8 = l
+		}
+	}
+	if split8 == nil {
+		t.Fatalf("%q not offered for version 8", splitAction.Title)
+	}
+	r, err := lazyClient.resolve(split8)
+	if err != nil {
+		t.Fatalf("resolve of the action offered for version 8: %v", err)
+	}
+	lines := strings.SplitAfter(text, "\n")
+	text8 := strings.Join(lines[:5], "") + "EXPOSE 3000\n" + strings.Join(lines[5:], "")
+	if got, v := applyWorkspaceEdit(t, text8, u, r.Edit, false); v != 8 || !strings.Contains(got[strings.LastIndex(got, "FROM "):], "EXPOSE 3000") {
+		t.Errorf("the resolved edit (version %d) gives\n%s", v, got)
 	}
 }
 
