@@ -1,0 +1,299 @@
+// Command gen makes the zz_*.go files of package bkparse from BuildKit's
+// parser package, in the version go.mod names: `go generate
+// ./internal/bkparse` (after a BuildKit upgrade; TestUpToDate fails until
+// then). What it keeps, drops and rewrites is described in ../bkparse.go.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+const (
+	bkModule  = "github.com/moby/buildkit"
+	bkPackage = bkModule + "/frontend/dockerfile/parser"
+)
+
+// source says what the copy takes from one file of BuildKit's parser
+// package: every top-level declaration, or only those in keep.
+type source struct {
+	name string
+	keep []string // top-level names to keep; nil keeps all but those dropped
+}
+
+var sources = []source{
+	{name: "parser.go"},
+	{name: "line_parsers.go"},
+	{name: "split_command.go"},
+	{name: "directives.go", keep: []string{"keySyntax", "keyCheck", "keyEscape", "discardBOM"}},
+	{name: "errors.go", keep: []string{"withLocation", "toRanges"}},
+}
+
+// aliased are BuildKit's types the copy uses through the aliases in
+// bkparse.go: their declarations and exported methods are dropped, and
+// their unexported methods become functions taking the receiver first.
+var aliased = []string{"Node", "Heredoc", "Result", "Warning", "Range", "Position", "LocationError", "Directive", "DirectiveParser"}
+
+// replaced are the functions bkparse.go defines instead.
+var replaced = []string{"trimContinuationCharacter"}
+
+func main() {
+	check := flag.Bool("check", false, "only report whether the files are up to date")
+	flag.Parse()
+	stale, err := run(*check)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(2)
+	}
+	for _, name := range stale {
+		fmt.Fprintln(os.Stderr, "gen: stale:", name)
+	}
+	if len(stale) > 0 {
+		os.Exit(1)
+	}
+}
+
+// run generates the files into the current directory (the package's), or
+// with check only returns the names of those that differ, are missing or
+// are no longer generated.
+func run(check bool) (stale []string, err error) {
+	dir, version, err := moduleDir()
+	if err != nil {
+		return nil, err
+	}
+	files, err := generate(filepath.Join(dir, "frontend", "dockerfile", "parser"), version)
+	if err != nil {
+		return nil, err
+	}
+	license, err := os.ReadFile(filepath.Join(dir, "LICENSE"))
+	if err != nil {
+		return nil, err
+	}
+	files["LICENSE"] = license
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !check {
+			if err := os.WriteFile(name, files[name], 0o644); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if have, err := os.ReadFile(name); err != nil || !bytes.Equal(have, files[name]) {
+			stale = append(stale, name)
+		}
+	}
+	old, _ := filepath.Glob("zz_*.go")
+	for _, name := range old {
+		if _, ok := files[name]; !ok {
+			if !check {
+				if err := os.Remove(name); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			stale = append(stale, name)
+		}
+	}
+	return stale, nil
+}
+
+// moduleDir returns the directory and version of the BuildKit module this
+// module builds with.
+func moduleDir() (dir, version string, err error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", bkModule).Output()
+	if err != nil {
+		return "", "", fmt.Errorf("go list -m %s: %v", bkModule, err)
+	}
+	dir, version, ok := strings.Cut(strings.TrimSpace(string(out)), " ")
+	if !ok || dir == "" {
+		return "", "", fmt.Errorf("go list -m %s: %q", bkModule, out)
+	}
+	return dir, version, nil
+}
+
+// generate returns the copy's files, by name, made from the BuildKit parser
+// package in dir.
+func generate(dir, version string) (map[string][]byte, error) {
+	out := make(map[string][]byte)
+	converted := map[string]int{} // unexported methods made functions: their calls
+	var asts []*ast.File
+	fset := token.NewFileSet()
+	for _, src := range sources {
+		f, err := parser.ParseFile(fset, filepath.Join(dir, src.name), nil, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		f.Name.Name = "bkparse"
+		var decls []ast.Decl
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv != nil {
+					recv := receiverType(d.Recv)
+					if !slices.Contains(aliased, recv) {
+						break
+					}
+					if ast.IsExported(d.Name.Name) {
+						continue // BuildKit's own method serves
+					}
+					// func (n *T) m(args) → func m(n *T, args)
+					d.Type.Params.List = append(d.Recv.List, d.Type.Params.List...)
+					d.Recv = nil
+					converted[d.Name.Name] = 0
+				}
+				if slices.Contains(replaced, d.Name.Name) || !kept(src, d.Name.Name) {
+					continue
+				}
+			case *ast.GenDecl:
+				var specs []ast.Spec
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						if slices.Contains(aliased, s.Name.Name) || !kept(src, s.Name.Name) {
+							continue
+						}
+					case *ast.ValueSpec:
+						if !slices.ContainsFunc(s.Names, func(n *ast.Ident) bool { return kept(src, n.Name) }) {
+							continue
+						}
+					}
+					specs = append(specs, s)
+				}
+				if len(specs) == 0 && d.Tok != token.IMPORT {
+					continue
+				}
+				d.Specs = specs
+			}
+			decls = append(decls, d)
+		}
+		f.Decls = decls
+		asts = append(asts, f)
+	}
+
+	// Rewrite the calls: receiver.m(args) → m(receiver, args) for the
+	// converted methods, and reWhitespace.Split(s, n) → splitWhitespace(s, n).
+	splits := 0
+	for _, f := range asts {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if _, ok := converted[sel.Sel.Name]; ok {
+				call.Fun = ast.NewIdent(sel.Sel.Name)
+				call.Args = append([]ast.Expr{sel.X}, call.Args...)
+				converted[sel.Sel.Name]++
+			} else if x, ok := sel.X.(*ast.Ident); ok && x.Name == "reWhitespace" && sel.Sel.Name == "Split" {
+				call.Fun = ast.NewIdent("splitWhitespace")
+				splits++
+			}
+			return true
+		})
+	}
+	// Drop the converted methods nothing calls any more (their callers
+	// were BuildKit's methods, which serve instead).
+	for _, f := range asts {
+		f.Decls = slices.DeleteFunc(f.Decls, func(d ast.Decl) bool {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv != nil {
+				return false
+			}
+			n, conv := converted[fd.Name.Name]
+			return conv && n == 0
+		})
+	}
+	if splits == 0 {
+		return nil, fmt.Errorf("no reWhitespace.Split call found in %s: the patch needs a look", bkPackage)
+	}
+
+	for i, f := range asts {
+		for _, imp := range slices.Clone(f.Imports) {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if !astutil.UsesImport(f, path) {
+				astutil.DeleteImport(fset, f, path)
+			}
+		}
+		// Drop comments that belonged to dropped declarations.
+		f.Comments = liveComments(f)
+		var buf bytes.Buffer
+		fmt.Fprintf(&buf, "// Code generated by internal/bkparse/gen; DO NOT EDIT.\n\n")
+		fmt.Fprintf(&buf, "// This file is %s/%s of %s %s,\n", bkPackage, sources[i].name, bkModule, version)
+		fmt.Fprintf(&buf, "// Copyright The BuildKit Authors, under the Apache License 2.0 (see LICENSE),\n")
+		fmt.Fprintf(&buf, "// with the changes described in bkparse.go.\n\n")
+		if err := format.Node(&buf, fset, f); err != nil {
+			return nil, err
+		}
+		src, err := format.Source(buf.Bytes())
+		if err != nil {
+			return nil, err
+		}
+		out["zz_"+sources[i].name] = src
+	}
+	return out, nil
+}
+
+func kept(src source, name string) bool { return src.keep == nil || slices.Contains(src.keep, name) }
+
+func receiverType(recv *ast.FieldList) string {
+	if len(recv.List) == 0 {
+		return ""
+	}
+	t := recv.List[0].Type
+	if s, ok := t.(*ast.StarExpr); ok {
+		t = s.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+// liveComments returns the comment groups of f that lie inside or directly
+// above a remaining declaration (or the package clause).
+func liveComments(f *ast.File) []*ast.CommentGroup {
+	var live []*ast.CommentGroup
+	for _, cg := range f.Comments {
+		if cg.End() < f.Package {
+			continue // the original file's header (license, build tags): the generated header replaces it
+		}
+		for _, d := range f.Decls {
+			start := d.Pos()
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Doc != nil {
+					start = d.Doc.Pos()
+				}
+			case *ast.GenDecl:
+				if d.Doc != nil {
+					start = d.Doc.Pos()
+				}
+			}
+			if cg.Pos() >= start && cg.End() <= d.End() {
+				live = append(live, cg)
+				break
+			}
+		}
+	}
+	return live
+}
