@@ -37,7 +37,6 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 		cfg = &Config{}
 	}
 	fileCheck := fileCheckConfig(f)
-	warm(f, rules)
 	var out []Diagnostic
 	out = append(out, parseErrors(f)...)
 
@@ -83,7 +82,11 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 			whole = append(whole, r)
 		}
 	}
-	for _, ds := range runWhole(f, whole, opts.Context) {
+	wholeOut, runWholeRules := wholeRunner(f, whole, opts.Context)
+	if !warm(f, rules, runWholeRules) {
+		runWhole(f, whole, runWholeRules)
+	}
+	for _, ds := range wholeOut {
 		for _, d := range ds {
 			keep(d)
 		}
@@ -110,51 +113,58 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 	return out
 }
 
-// runWhole runs the whole-file rules and returns each one's diagnostics.
-// On a large file they run on all cores: they only read the file, its
-// semantic model and the build context, which are safe for concurrent use.
-func runWhole(f *File, rules []*Rule, ctx *BuildContext) [][]Diagnostic {
-	out := make([][]Diagnostic, len(rules))
-	run := func(i int) {
-		r := rules[i]
-		p := &Pass{File: f, Rule: r, Context: ctx, report: func(d Diagnostic) { out[i] = append(out[i], d) }}
-		runSafely(p, func() { r.Run(p) })
+// wholeRunner returns where the whole-file rules' diagnostics go, one
+// slice per rule, and work, which runs the rules not yet taken until none
+// is left. Several goroutines may call work at once: the rules only read
+// the file, its semantic model and the build context, which are safe for
+// concurrent use.
+func wholeRunner(f *File, rules []*Rule, ctx *BuildContext) (out [][]Diagnostic, work func()) {
+	out = make([][]Diagnostic, len(rules))
+	var next atomic.Int64
+	work = func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(rules) {
+				return
+			}
+			r := rules[i]
+			p := &Pass{File: f, Rule: r, Context: ctx, report: func(d Diagnostic) { out[i] = append(out[i], d) }}
+			runSafely(p, func() { r.Run(p) })
+		}
 	}
+	return out, work
+}
+
+// runWhole runs the whole-file rules with work (see wholeRunner): on a
+// large file on all cores.
+func runWhole(f *File, rules []*Rule, work func()) {
 	workers := runtime.GOMAXPROCS(0)
 	if len(f.insts) < 256 || workers < 2 || len(rules) < 2 {
-		for i := range rules {
-			run(i)
-		}
-		return out
+		work()
+		return
 	}
 	f.Semantics() // built once, before the rules race for it
-	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(rules) {
-					return
-				}
-				run(i)
-			}
-		})
+		wg.Go(work)
 	}
 	wg.Wait()
-	return out
 }
 
 // warm computes the cached per-instruction data of a file parsed whole on
-// all cores: then every instruction needs it, while after an incremental
-// edit only the re-parsed ones do. First the typed commands and plans,
-// which the semantic model needs; then one worker builds the model while
-// the others run the instruction-local rules and read the RUN scripts, and
-// joins them when the model is done.
-func warm(f *File, rules []*Rule) {
+// all cores, then runs then on all of them, and reports whether it did:
+// only a large file parsed whole is warmed, as every instruction needs the
+// data then, while after an incremental edit only the re-parsed ones do.
+// First the typed commands and plans, which the semantic model needs; then
+// one worker builds the model while the others run the instruction-local
+// rules and read the RUN scripts, and joins them when the model is done;
+// each worker goes on to then when no instruction is left (so a worker
+// does not wait for the others between the two, and then's work may find
+// a RUN's commands not computed yet: it computes them itself).
+func warm(f *File, rules []*Rule, then func()) bool {
 	workers := runtime.GOMAXPROCS(0)
 	if !f.whole || len(f.insts) < 256 || workers < 2 {
-		return
+		return false
 	}
 	const batch = 64
 	each := func(work func([]*Instruction)) func() {
@@ -191,11 +201,16 @@ func warm(f *File, rules []*Rule) {
 	wg.Go(func() {
 		f.Semantics()
 		rest()
+		then()
 	})
 	for w := 1; w < workers; w++ {
-		wg.Go(rest)
+		wg.Go(func() {
+			rest()
+			then()
+		})
 	}
 	wg.Wait()
+	return true
 }
 
 // localDiagnostics returns the diagnostics of all instruction-local rules

@@ -18,6 +18,7 @@ import (
 
 	"github.com/dockwise/dockwise/analysis"
 	"github.com/dockwise/dockwise/internal/bigfile"
+	"github.com/google/go-cmp/cmp"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"golang.org/x/tools/txtar"
@@ -430,5 +431,30 @@ func TestConcurrentChecks(t *testing.T) {
 		if got := len(analysis.Check(analysis.Parse(f.Text), All, analysis.Options{})); got != want[i] {
 			t.Errorf("file %d: %d diagnostics checked concurrently, %d alone", i, want[i], got)
 		}
+	}
+}
+
+// TestWarmMatchesLazy checks the benchmark file's diagnostics when it is
+// opened (parsed whole: the per-instruction data is computed on all cores
+// up front and the whole-file rules run on the same workers, see
+// analysis.warm) against those of the same text whose data is computed
+// lazily, as after an edit.
+func TestWarmMatchesLazy(t *testing.T) {
+	text := bigfile.Generate()
+	render := func(ds []analysis.Diagnostic) string {
+		var b strings.Builder
+		for _, d := range ds {
+			fmt.Fprintf(&b, "%s [%d,%d) %s\n", d.Rule, d.Start, d.End, d.Message)
+		}
+		return b.String()
+	}
+	lazy, _ := analysis.Parse(text).Edit(len(text), len(text), "")
+	want := render(analysis.Check(lazy, All, analysis.Options{}))
+	got := render(analysis.Check(analysis.Parse(text), All, analysis.Options{}))
+	if got != want {
+		t.Errorf("diagnostics of the file opened differ from those computed lazily:\n%s", cmp.Diff(want, got))
+	}
+	if n := strings.Count(want, "\n"); n < 300 {
+		t.Errorf("only %d diagnostics", n)
 	}
 }
