@@ -195,7 +195,11 @@ func computeSemantics(c *chunk) {
 				},
 			})
 		}
-		s.cmd, s.cmdErr = parseInstruction(c.node, lint)
+		if c.keyword == "run" && len(c.node.Flags) == 0 {
+			s.cmd, s.cmdErr = parseRunWithoutFlags(c.node)
+		} else {
+			s.cmd, s.cmdErr = parseInstruction(c.node, lint)
+		}
 		if s.cmdErr != nil {
 			s.cmd = nil
 			s.cmdErr = cleanError(s.cmdErr)
@@ -231,6 +235,56 @@ func trimRun(r *instructions.RunCommand) *instructions.RunCommand {
 	f := reflect.ValueOf(r).Elem().FieldByIndex(runExternal.Index)
 	reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().SetZero()
 	return r
+}
+
+// The fields parseRunWithoutFlags copies: the unexported part of a command
+// that holds its name, source, location and comments, which RUN and CMD
+// share, and its name.
+var (
+	runNameCode, runNameCodeOK   = reflect.TypeFor[instructions.RunCommand]().FieldByName("withNameAndCode")
+	cmdNameCode, cmdNameCodeOK   = reflect.TypeFor[instructions.CmdCommand]().FieldByName("withNameAndCode")
+	nameCodeName, nameCodeNameOK = func() (reflect.StructField, bool) {
+		if !runNameCodeOK {
+			return reflect.StructField{}, false
+		}
+		return runNameCode.Type.FieldByName("name")
+	}()
+	runWithoutFlagsOK = runExternalOK && runNameCodeOK && cmdNameCodeOK && nameCodeNameOK &&
+		runNameCode.Type == cmdNameCode.Type && nameCodeName.Type.Kind() == reflect.String
+)
+
+// parseRunWithoutFlags makes the typed command of a RUN without flags, as
+// parseInstruction and trimRun would, for about half the work: BuildKit's
+// RUN parser first registers the --mount, --network, --security and
+// --device flags with their state (a flag parser and five maps per RUN,
+// which trimRun then drops), and for a RUN without flags the rest is what
+// its CMD parser does. So the node is parsed as a CMD, and the CMD's
+// command line, name, source, location and comments go into a RunCommand,
+// with the RUN's name. TestRunWithoutFlags compares the result with
+// BuildKit's on every flag-less RUN of the corpus; if a BuildKit upgrade
+// renames the fields, parseInstruction is used.
+func parseRunWithoutFlags(n *parser.Node) (any, error) {
+	if !runWithoutFlagsOK {
+		return parseInstruction(n, quietLinter)
+	}
+	asCmd := *n
+	asCmd.Value = "cmd"
+	v, err := parseInstruction(&asCmd, quietLinter)
+	c, ok := v.(*instructions.CmdCommand)
+	if err != nil || !ok {
+		return parseInstruction(n, quietLinter)
+	}
+	r := &instructions.RunCommand{ShellDependantCmdLine: c.ShellDependantCmdLine, FlagsUsed: []string{}}
+	dst := reflect.ValueOf(r).Elem().FieldByIndex(runNameCode.Index)
+	src := reflect.ValueOf(c).Elem().FieldByIndex(cmdNameCode.Index)
+	settable(dst).Set(settable(src))
+	settable(dst.FieldByIndex(nameCodeName.Index)).SetString(n.Value)
+	return r, nil
+}
+
+// settable returns v (an addressable field) made settable.
+func settable(v reflect.Value) reflect.Value {
+	return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
 }
 
 // quietLinter is the linter given to BuildKit's instruction parser for the

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+
+	"github.com/dockwise/dockwise/internal/bigfile"
 )
 
 // TestTrimRun checks that the RUN command dockwise caches keeps everything
@@ -38,5 +40,39 @@ func TestTrimRun(t *testing.T) {
 	}
 	if !reflect.ValueOf(got).Elem().FieldByIndex(runExternal.Index).IsZero() {
 		t.Errorf("trimmed RUN still holds BuildKit's flag state")
+	}
+}
+
+// TestRunWithoutFlags compares the typed command of every RUN without
+// flags in the corpus, the fixtures and the benchmark file with BuildKit's
+// (trimmed as trimRun does).
+func TestRunWithoutFlags(t *testing.T) {
+	if !runWithoutFlagsOK {
+		t.Fatal("instructions.RunCommand or CmdCommand changed: update parseRunWithoutFlags for this BuildKit")
+	}
+	files := corpusFiles(t)
+	files["bigfile"] = bigfile.Generate()
+	files["forms"] = "FROM a\nRUN echo a\nrun [\"echo\", \"b\"]\nRun <<EOF\nx\nEOF\n# c1\n# c2\nRUN \\\n  echo c\nRUN\nRUN []\nRUN [\"unterminated\"\n"
+	n := 0
+	for name, text := range files {
+		f := Parse(text)
+		for _, in := range f.Instructions() {
+			node := in.Node()
+			if node == nil || !in.Is("run") || len(node.Flags) > 0 {
+				continue
+			}
+			got, gotErr := parseRunWithoutFlags(node)
+			want, wantErr := parseInstruction(node, quietLinter)
+			if r, ok := want.(*instructions.RunCommand); ok {
+				want = trimRun(r)
+			}
+			if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+				t.Fatalf("%s: %q: got %+v, %v; BuildKit %+v, %v", name, node.Original, got, gotErr, want, wantErr)
+			}
+			n++
+		}
+	}
+	if n < 2000 {
+		t.Errorf("only %d RUNs compared", n)
 	}
 }
