@@ -16,7 +16,6 @@ import (
 	"unicode"
 
 	"github.com/moby/buildkit/frontend/dockerfile/command"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/pkg/errors"
 )
 
@@ -319,7 +318,8 @@ func heredocFromMatch(match []string) (*Heredoc, error) {
 		return nil, nil
 	}
 
-	shlex := shell.NewLex('\\')
+	shlex := getLex('\\')
+	defer putLex(shlex)
 	shlex.SkipUnsetEnv = true
 
 	// Attempt to parse both the heredoc both with *and* without quotes.
@@ -373,7 +373,8 @@ func MustParseHeredoc(src string) *Heredoc {
 }
 
 func heredocsFromLine(line string) ([]Heredoc, error) {
-	shlex := shell.NewLex('\\')
+	shlex := getLex('\\')
+	defer putLex(shlex)
 	shlex.RawQuotes = true
 	shlex.RawEscapes = true
 	shlex.SkipUnsetEnv = true

@@ -211,6 +211,43 @@ func generate(dir, version string) (map[string][]byte, error) {
 			return true
 		})
 	}
+	// shlex := shell.NewLex(esc) → shlex := getLex(esc); defer putLex(shlex)
+	lexers := 0
+	for _, f := range asts {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			var list []ast.Stmt
+			for _, st := range fd.Body.List {
+				list = append(list, st)
+				as, ok := st.(*ast.AssignStmt)
+				if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+					continue
+				}
+				call, ok := as.Rhs[0].(*ast.CallExpr)
+				if !ok {
+					continue
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok || sel.Sel.Name != "NewLex" {
+					continue
+				}
+				if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "shell" {
+					continue
+				}
+				call.Fun = ast.NewIdent("getLex")
+				list = append(list, &ast.DeferStmt{Call: &ast.CallExpr{Fun: ast.NewIdent("putLex"), Args: []ast.Expr{as.Lhs[0]}}})
+				lexers++
+			}
+			fd.Body.List = list
+		}
+	}
+	if lexers == 0 {
+		return nil, fmt.Errorf("no shell.NewLex assignment found in %s: the patch needs a look", bkPackage)
+	}
+
 	// Drop the converted methods nothing calls any more (their callers
 	// were BuildKit's methods, which serve instead).
 	for _, f := range asts {
