@@ -2,19 +2,17 @@ package analysis
 
 import (
 	"fmt"
+	"maps"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-)
 
-// corpusDir is the shared corpus of real Dockerfiles, relative to this package.
-const corpusDir = "../../shared/corpus/real"
+	"github.com/dockwise/dockwise/internal/corpus"
+)
 
 // fixtures are small files that exercise what the corpus may not: every
 // way an edit can change instruction boundaries.
@@ -40,21 +38,11 @@ func corpusFiles(t testing.TB) map[string]string {
 	for k, v := range fixtures {
 		files["fixture:"+k] = v
 	}
-	entries, err := os.ReadDir(corpusDir)
+	real, err := corpus.Files()
 	if err != nil {
 		t.Logf("corpus not found (%v): fixtures only", err)
-		return files
 	}
-	for _, e := range entries {
-		if e.IsDir() || strings.HasSuffix(e.Name(), ".tsv") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(corpusDir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = string(b)
-	}
+	maps.Copy(files, real)
 	return files
 }
 

@@ -2,8 +2,7 @@ package bkparse
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
+	"maps"
 	"reflect"
 	"regexp"
 	"strings"
@@ -12,10 +11,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/dockwise/dockwise/internal/bigfile"
+	"github.com/dockwise/dockwise/internal/corpus"
 )
-
-// corpusDir is the shared corpus of real Dockerfiles, relative to this package.
-const corpusDir = "../../../shared/corpus/real"
 
 // seeds exercise what the two replacements decide: continuations with
 // either escape token, escaped escape tokens, trailing blanks, tokens alone
@@ -70,23 +67,14 @@ func TestParseSame(t *testing.T) {
 	for i, s := range seeds {
 		files["seed"+string(rune('a'+i))] = s
 	}
-	entries, err := os.ReadDir(corpusDir)
+	real, err := corpus.Files()
 	if err != nil {
 		t.Logf("corpus not found (%v): seeds and benchmark file only", err)
 	}
-	for _, e := range entries {
-		if e.IsDir() || strings.HasSuffix(e.Name(), ".tsv") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(corpusDir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = string(b)
+	if err == nil && len(real) < 250 {
+		t.Fatalf("only %d corpus files", len(real))
 	}
-	if len(entries) > 0 && len(files) < 250 {
-		t.Fatalf("only %d files", len(files))
-	}
+	maps.Copy(files, real)
 	for name, text := range files {
 		sameParse(t, name, text)
 		sameParse(t, name+" (escape=`)", "# escape=`\n"+text)
