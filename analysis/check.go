@@ -114,16 +114,33 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 }
 
 // wholeRunner returns where the whole-file rules' diagnostics go, one
-// slice per rule, and work, which runs the rules not yet taken until none
-// is left. Several goroutines may call work at once: the rules only read
-// the file, its semantic model and the build context, which are safe for
-// concurrent use.
+// slice per rule, and work, which takes what is left to do until nothing
+// is: first the rules' Stage calls, one stage of one rule at a time, then
+// the rules' Runs. Several goroutines may call work at once: the rules
+// only read the file, its semantic model and the build context, which are
+// safe for concurrent use.
 func wholeRunner(f *File, rules []*Rule, ctx *BuildContext) (out [][]Diagnostic, work func()) {
 	out = make([][]Diagnostic, len(rules))
+	var staged []*Rule
+	for _, r := range rules {
+		if r.Stage != nil {
+			staged = append(staged, r)
+		}
+	}
 	var next atomic.Int64
 	work = func() {
+		var stages []*Stage
+		if len(staged) > 0 {
+			stages = f.Semantics().Stages
+		}
+		nStaged := len(staged) * len(stages)
 		for {
 			i := int(next.Add(1)) - 1
+			if i < nStaged {
+				warmStage(&Pass{File: f, Rule: staged[i%len(staged)], Context: ctx, report: func(Diagnostic) {}}, stages[i/len(staged)])
+				continue
+			}
+			i -= nStaged
 			if i >= len(rules) {
 				return
 			}
@@ -133,6 +150,13 @@ func wholeRunner(f *File, rules []*Rule, ctx *BuildContext) (out [][]Diagnostic,
 		}
 	}
 	return out, work
+}
+
+// warmStage runs p.Rule's Stage for s. A panic is dropped: the rule's
+// Run meets the same one and reports it.
+func warmStage(p *Pass, s *Stage) {
+	defer func() { _ = recover() }()
+	p.Rule.Stage(p, s)
 }
 
 // runWhole runs the whole-file rules with work (see wholeRunner): on a

@@ -78,6 +78,12 @@ type Rule struct {
 
 	// Run checks the whole file.
 	Run func(*Pass)
+	// Stage, when set, computes what Run needs of one stage and caches it
+	// with the stage (see Stage.Cached), and reports nothing: Run must
+	// give the same diagnostics whether it ran or not. On a large file the
+	// Stage calls of all rules run first, on all cores, stage by stage, so
+	// that no core is left with a whole rule's work at the end.
+	Stage func(*Pass, *Stage)
 	// Check checks one instruction using nothing but the instruction
 	// itself. Its diagnostics are cached with the instruction and reused
 	// until the instruction changes.

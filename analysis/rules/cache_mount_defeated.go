@@ -41,6 +41,11 @@ FROM python:3.12-slim
 RUN --mount=type=cache,target=/root/.cache/pip \
     pip install -r requirements.txt`),
 	Run: cacheMountDefeated,
+	Stage: func(p *analysis.Pass, s *analysis.Stage) {
+		if s.OS() != "windows" {
+			stageFindings(p.Rule.Name, s, computeCacheMountDefeated)
+		}
+	},
 }
 
 const dockerCleanAux = "docker-clean"

@@ -70,6 +70,7 @@ RUN go build -o /app .`),
 			manifestWithoutLock(p, s)
 		}
 	},
+	Stage: func(_ *analysis.Pass, s *analysis.Stage) { unlockedManifests(s) },
 }
 
 func manifestWithoutLock(p *analysis.Pass, s *analysis.Stage) {

@@ -52,6 +52,11 @@ COPY requirements.txt .
 RUN --mount=type=cache,target=/root/.cache/pip \
     pip install -r requirements.txt`),
 	Run: missingCacheMount,
+	Stage: func(p *analysis.Pass, s *analysis.Stage) {
+		if s.OS() != "windows" {
+			stageFindings(p.Rule.Name, s, computeMissingCacheMount)
+		}
+	},
 }
 
 func missingCacheMount(p *analysis.Pass) {

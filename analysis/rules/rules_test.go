@@ -438,7 +438,8 @@ func TestConcurrentChecks(t *testing.T) {
 // opened (parsed whole: the per-instruction data is computed on all cores
 // up front and the whole-file rules run on the same workers, see
 // analysis.warm) against those of the same text whose data is computed
-// lazily, as after an edit.
+// lazily, as after an edit, and against those of rules without their Stage
+// calls.
 func TestWarmMatchesLazy(t *testing.T) {
 	text := bigfile.Generate()
 	render := func(ds []analysis.Diagnostic) string {
@@ -453,6 +454,20 @@ func TestWarmMatchesLazy(t *testing.T) {
 	got := render(analysis.Check(analysis.Parse(text), All, analysis.Options{}))
 	if got != want {
 		t.Errorf("diagnostics of the file opened differ from those computed lazily:\n%s", cmp.Diff(want, got))
+	}
+	// The rules' Stage calls only compute ahead what Run needs.
+	var noStage []*analysis.Rule
+	staged := 0
+	for _, r := range All {
+		c := *r
+		if c.Stage != nil {
+			staged++
+		}
+		c.Stage = nil
+		noStage = append(noStage, &c)
+	}
+	if got := render(analysis.Check(analysis.Parse(text), noStage, analysis.Options{})); got != want || staged == 0 {
+		t.Errorf("diagnostics without the rules' Stage calls (%d rules have one) differ:\n%s", staged, cmp.Diff(want, got))
 	}
 	if n := strings.Count(want, "\n"); n < 300 {
 		t.Errorf("only %d diagnostics", n)

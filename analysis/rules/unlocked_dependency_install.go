@@ -47,6 +47,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci`),
 	Run: unlockedDependencyInstall,
+	Stage: func(p *analysis.Pass, s *analysis.Stage) {
+		if s.OS() != "windows" {
+			stageFindings(p.Rule.Name, s, computeUnlocked)
+		}
+	},
 }
 
 func unlockedDependencyInstall(p *analysis.Pass) {
