@@ -121,10 +121,10 @@ func Check(f *File, rules []*Rule, opts Options) []Diagnostic {
 // safe for concurrent use.
 func wholeRunner(f *File, rules []*Rule, ctx *BuildContext) (out [][]Diagnostic, work func()) {
 	out = make([][]Diagnostic, len(rules))
-	var staged []*Rule
+	var staged []*Pass // a Pass per rule with a Stage func, shared by its calls (they only read it)
 	for _, r := range rules {
 		if r.Stage != nil {
-			staged = append(staged, r)
+			staged = append(staged, &Pass{File: f, Rule: r, Context: ctx, report: func(Diagnostic) {}})
 		}
 	}
 	var next atomic.Int64
@@ -137,7 +137,7 @@ func wholeRunner(f *File, rules []*Rule, ctx *BuildContext) (out [][]Diagnostic,
 		for {
 			i := int(next.Add(1)) - 1
 			if i < nStaged {
-				warmStage(&Pass{File: f, Rule: staged[i%len(staged)], Context: ctx, report: func(Diagnostic) {}}, stages[i/len(staged)])
+				warmStage(staged[i%len(staged)], stages[i/len(staged)])
 				continue
 			}
 			i -= nStaged

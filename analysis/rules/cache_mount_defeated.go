@@ -43,7 +43,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 	Run: cacheMountDefeated,
 	Stage: func(p *analysis.Pass, s *analysis.Stage) {
 		if s.OS() != "windows" {
-			stageFindings(p.Rule.Name, s, computeCacheMountDefeated)
+			stageFindings(p.Rule, s, computeCacheMountDefeated)
 		}
 	},
 }
@@ -55,7 +55,7 @@ func cacheMountDefeated(p *analysis.Pass) {
 		if s.OS() == "windows" {
 			continue
 		}
-		for _, f := range stageFindings(p.Rule.Name, s, computeCacheMountDefeated) {
+		for _, f := range stageFindings(p.Rule, s, computeCacheMountDefeated) {
 			if f.aux != dockerCleanAux {
 				f.report(p, s, "")
 				continue

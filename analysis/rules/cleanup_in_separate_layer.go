@@ -50,7 +50,7 @@ func cleanupInSeparateLayer(p *analysis.Pass) {
 		return
 	}
 	for _, s := range final.Chain() {
-		for _, f := range stageFindings(p.Rule.Name, s, computeCleanup) {
+		for _, f := range stageFindings(p.Rule, s, computeCleanup) {
 			// aux: the index of the creating instruction, then what it is.
 			ks, what, _ := strings.Cut(f.aux, "\x00")
 			k, err := strconv.Atoi(ks)

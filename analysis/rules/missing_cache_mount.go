@@ -54,7 +54,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 	Run: missingCacheMount,
 	Stage: func(p *analysis.Pass, s *analysis.Stage) {
 		if s.OS() != "windows" {
-			stageFindings(p.Rule.Name, s, computeMissingCacheMount)
+			stageFindings(p.Rule, s, computeMissingCacheMount)
 		}
 	},
 }
@@ -64,7 +64,7 @@ func missingCacheMount(p *analysis.Pass) {
 		if s.OS() == "windows" {
 			continue
 		}
-		for _, f := range stageFindings(p.Rule.Name, s, computeMissingCacheMount) {
+		for _, f := range stageFindings(p.Rule, s, computeMissingCacheMount) {
 			if f.aux == aptAux {
 				if aptNeedsDockerClean(s, f.k) {
 					// Following the advice alone would give an empty

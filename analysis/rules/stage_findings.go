@@ -31,13 +31,16 @@ func (fs *findingSink) add(in *analysis.Instruction, start, end int, msg, aux st
 	fs.out = append(fs.out, finding{k: k, start: start - off, end: end - off, msg: msg, aux: aux})
 }
 
-type findingsKey struct{ rule string }
+// findingsKey is the stage cache key of a rule's findings: a pointer, so
+// that making it an interface value allocates nothing (it is made for
+// every stage at every analysis).
+type findingsKey struct{ rule *analysis.Rule }
 
 // stageFindings returns the findings of compute for the stage, computed
 // once per stage dispatch. compute must read nothing but the stage's
 // instructions (its FROM, and so its base image, included), its scope and
 // its parent stages (not the build context: resolve that when reporting).
-func stageFindings(rule string, s *analysis.Stage, compute func(*findingSink)) []finding {
+func stageFindings(rule *analysis.Rule, s *analysis.Stage, compute func(*findingSink)) []finding {
 	return s.Cached(findingsKey{rule}, func(s *analysis.Stage) any {
 		fs := &findingSink{s: s}
 		compute(fs)

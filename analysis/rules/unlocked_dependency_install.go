@@ -49,7 +49,7 @@ RUN npm ci`),
 	Run: unlockedDependencyInstall,
 	Stage: func(p *analysis.Pass, s *analysis.Stage) {
 		if s.OS() != "windows" {
-			stageFindings(p.Rule.Name, s, computeUnlocked)
+			stageFindings(p.Rule, s, computeUnlocked)
 		}
 	},
 }
@@ -59,7 +59,7 @@ func unlockedDependencyInstall(p *analysis.Pass) {
 		if s.OS() == "windows" {
 			continue
 		}
-		for _, f := range stageFindings(p.Rule.Name, s, computeUnlocked) {
+		for _, f := range stageFindings(p.Rule, s, computeUnlocked) {
 			msg := ""
 			if dir, ok := strings.CutPrefix(f.aux, "yarn:"); ok {
 				var quiet bool
