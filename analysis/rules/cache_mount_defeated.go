@@ -40,22 +40,15 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 FROM python:3.12-slim
 RUN --mount=type=cache,target=/root/.cache/pip \
     pip install -r requirements.txt`),
-	Run: cacheMountDefeated,
-	Stage: func(p *analysis.Pass, s *analysis.Stage) {
-		if s.OS() != "windows" {
-			stageFindings(p.Rule, s, computeCacheMountDefeated)
-		}
-	},
+	Run:   cacheMountDefeated,
+	Stage: findingsAhead(computeCacheMountDefeated),
 }
 
 const dockerCleanAux = "docker-clean"
 
 func cacheMountDefeated(p *analysis.Pass) {
 	for _, s := range p.File.Semantics().Stages {
-		if s.OS() == "windows" {
-			continue
-		}
-		for _, f := range stageFindings(p.Rule, s, computeCacheMountDefeated) {
+		for _, f := range nonWindowsFindings(p.Rule, s, computeCacheMountDefeated) {
 			if f.aux != dockerCleanAux {
 				f.report(p, s, "")
 				continue

@@ -51,20 +51,13 @@ FROM python:3.12-slim
 COPY requirements.txt .
 RUN --mount=type=cache,target=/root/.cache/pip \
     pip install -r requirements.txt`),
-	Run: missingCacheMount,
-	Stage: func(p *analysis.Pass, s *analysis.Stage) {
-		if s.OS() != "windows" {
-			stageFindings(p.Rule, s, computeMissingCacheMount)
-		}
-	},
+	Run:   missingCacheMount,
+	Stage: findingsAhead(computeMissingCacheMount),
 }
 
 func missingCacheMount(p *analysis.Pass) {
 	for _, s := range p.File.Semantics().Stages {
-		if s.OS() == "windows" {
-			continue
-		}
-		for _, f := range stageFindings(p.Rule, s, computeMissingCacheMount) {
+		for _, f := range nonWindowsFindings(p.Rule, s, computeMissingCacheMount) {
 			if f.aux == aptAux {
 				if aptNeedsDockerClean(s, f.k) {
 					// Following the advice alone would give an empty

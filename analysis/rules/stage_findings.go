@@ -48,6 +48,23 @@ func stageFindings(rule *analysis.Rule, s *analysis.Stage, compute func(*finding
 	}).([]finding)
 }
 
+// nonWindowsFindings is stageFindings for a stage that does not run
+// Windows, and nothing for one that does (the cache-mount and lockfile rules
+// look at Linux package managers and caches).
+func nonWindowsFindings(rule *analysis.Rule, s *analysis.Stage, compute func(*findingSink)) []finding {
+	if s.OS() == "windows" {
+		return nil
+	}
+	return stageFindings(rule, s, compute)
+}
+
+// findingsAhead returns a Rule.Stage that computes the findings a Run
+// reads with nonWindowsFindings(p.Rule, s, compute), so that the two
+// cannot differ in what they compute.
+func findingsAhead(compute func(*findingSink)) func(*analysis.Pass, *analysis.Stage) {
+	return func(p *analysis.Pass, s *analysis.Stage) { nonWindowsFindings(p.Rule, s, compute) }
+}
+
 // report reports a finding of stage s; msg overrides the finding's
 // message when not empty.
 func (f finding) report(p *analysis.Pass, s *analysis.Stage, msg string) {

@@ -46,20 +46,13 @@ FROM node:20
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci`),
-	Run: unlockedDependencyInstall,
-	Stage: func(p *analysis.Pass, s *analysis.Stage) {
-		if s.OS() != "windows" {
-			stageFindings(p.Rule, s, computeUnlocked)
-		}
-	},
+	Run:   unlockedDependencyInstall,
+	Stage: findingsAhead(computeUnlocked),
 }
 
 func unlockedDependencyInstall(p *analysis.Pass) {
 	for _, s := range p.File.Semantics().Stages {
-		if s.OS() == "windows" {
-			continue
-		}
-		for _, f := range stageFindings(p.Rule, s, computeUnlocked) {
+		for _, f := range nonWindowsFindings(p.Rule, s, computeUnlocked) {
 			msg := ""
 			if dir, ok := strings.CutPrefix(f.aux, "yarn:"); ok {
 				var quiet bool
