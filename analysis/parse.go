@@ -5,10 +5,11 @@
 // Parsing is done by BuildKit's own parser, run on a window of the text that
 // starts at a chunk boundary. It is the copy in internal/bkparse, which gives
 // BuildKit's results (its own node, warning and error types) in a third of
-// the time; the tests compare both with BuildKit's parser.Parse. Between instructions the parser
-// carries no state except the escape token, which only the parser directives of
-// the first chunk can set, so a window that starts at a boundary parses exactly
-// as the same lines do inside the whole file.
+// the time; the tests compare both with BuildKit's parser.Parse. Between
+// instructions the parser carries no state except the escape token, which
+// only the parser directives of the first chunk can set, so a window that
+// starts at a boundary parses exactly as the same lines do inside the whole
+// file.
 package analysis
 
 import (
@@ -215,9 +216,10 @@ func nodesOf(res *parser.Result) []*parser.Node {
 	return res.AST.Children
 }
 
-// parseText runs BuildKit's parser (bkparse's copy) on text. Unless first is set, a prefix
-// makes the parser treat the text as the middle of a file: it ends the parser
-// directives and sets the escape token. It returns the number of prefix lines.
+// parseText runs BuildKit's parser (bkparse's copy) on text. Unless first is
+// set, a prefix makes the parser treat the text as the middle of a file: it
+// ends the parser directives and sets the escape token. It returns the number
+// of prefix lines.
 func parseText(text string, first bool, escape rune) (*parser.Result, int, error) {
 	prefix := 0
 	if !first {

@@ -81,7 +81,7 @@ func TestParseSame(t *testing.T) {
 	}
 }
 
-// strings returns every string of length up to max over alphabet.
+// allStrings returns every string of length up to max over alphabet.
 func allStrings(alphabet []string, max int) []string {
 	out := []string{""}
 	level := []string{""}
@@ -147,4 +147,24 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		sameParse(t, "fuzz", text)
 	})
+}
+
+// BenchmarkParse and BenchmarkBuildKitParse parse the benchmark file with
+// this package and with BuildKit's parser, on one core.
+func BenchmarkParse(b *testing.B) {
+	text := bigfile.Generate()
+	for b.Loop() {
+		if _, err := Parse(strings.NewReader(text)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBuildKitParse(b *testing.B) {
+	text := bigfile.Generate()
+	for b.Loop() {
+		if _, err := parser.Parse(strings.NewReader(text)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -30,7 +30,8 @@ func Dir() string {
 // (the folder's other files, such as its .tsv index, are left out). It
 // fails when the folder cannot be read.
 func Files() (map[string]string, error) {
-	entries, err := os.ReadDir(Dir())
+	dir := Dir()
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +40,7 @@ func Files() (map[string]string, error) {
 		if e.IsDir() || strings.HasSuffix(e.Name(), ".tsv") {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(Dir(), e.Name()))
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}
