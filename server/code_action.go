@@ -257,20 +257,12 @@ func (s *Server) CodeActionResolve(ctx context.Context, params *protocol.CodeAct
 // configuration, build context) and the converter to LSP. ok is false when
 // the document is not open.
 func (s *Server) actionInput(u uri.URI) (in *codeactions.Input, conv actionConverter, ok bool) {
-	s.mu.Lock()
-	d := s.docs[u]
-	var f *analysis.File
-	var version int32
-	if d != nil {
-		f, version = d.file, d.version
-	}
-	cfg, m, caps := s.config, s.mapper, s.caps
-	s.mu.Unlock()
-	if d == nil {
+	st := s.docState(u)
+	if st.d == nil {
 		return nil, actionConverter{}, false
 	}
-	in = codeactions.NewInput(f, s.rules, analysis.Options{Config: &cfg.analysis, Context: s.buildContext(d, cfg)}, nil)
-	conv = actionConverter{uri: u, file: f, version: version, mapper: m, caps: caps}
+	in = codeactions.NewInput(st.file, s.rules, analysis.Options{Config: &st.config.analysis, Context: s.buildContext(st.d, st.config)}, nil)
+	conv = actionConverter{uri: u, file: st.file, version: st.version, mapper: st.mapper, caps: st.caps}
 	if in.Options.Context != nil {
 		conv.contextDir = in.Options.Context.Dir
 	}

@@ -83,6 +83,29 @@ type Server struct {
 	testHooks map[string]jsonrpc2.Handler
 }
 
+// docState is what a handler reads, under one lock, of a document and of the
+// server's settings: d is nil when the document is not open (and then file
+// and version are zero).
+type docState struct {
+	d       *document
+	file    *analysis.File
+	version int32
+	config  *config
+	mapper  mapper
+	caps    clientCaps
+}
+
+// docState returns the docState of document u.
+func (s *Server) docState(u uri.URI) docState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := docState{d: s.docs[u], config: s.config, mapper: s.mapper, caps: s.caps}
+	if st.d != nil {
+		st.file, st.version = st.d.file, st.d.version
+	}
+	return st
+}
+
 // lifecycle is where the server is in the initialize/shutdown/exit sequence.
 type lifecycle int
 

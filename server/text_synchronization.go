@@ -68,15 +68,8 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDocumentParams) error {
 	u := params.TextDocument.URI
 	log := s.log.With(zap.String("method", protocol.MethodTextDocumentDidChange), zap.String("uri", string(u)))
-	s.mu.Lock()
-	d := s.docs[u]
-	var f *analysis.File
-	var version int32
-	if d != nil {
-		f, version = d.file, d.version
-	}
-	m := s.mapper
-	s.mu.Unlock()
+	st := s.docState(u)
+	d, f, version, m := st.d, st.file, st.version, st.mapper
 	if d == nil {
 		log.Warn("didChange of a document that is not open")
 		return nil
