@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/dockwise/dockwise/internal/bkparse"
 )
 
 // File is an immutable, parsed Dockerfile. Positions are byte offsets into
@@ -376,15 +378,17 @@ func lineOffset(text string, starts []int, l int) int {
 }
 
 // nextCut returns the first line at or after l that looks like the start of
-// an instruction: it begins with a letter at column 0 and the line before it
-// is neither blank, a comment, nor continued.
+// an instruction: it begins at column 0 with an instruction keyword, and the
+// line before it is neither blank, a comment, nor continued. (A heredoc's
+// body lines often begin with a word too; a cut there costs a sequential
+// parse of the rest.)
 func nextCut(text string, starts []int, l int, escape rune) int {
 	for ; l < len(starts); l++ {
 		if l == 0 {
 			continue
 		}
 		line := text[starts[l]:lineOffset(text, starts, l+1)]
-		if len(line) == 0 || !(line[0] >= 'A' && line[0] <= 'Z' || line[0] >= 'a' && line[0] <= 'z') {
+		if !startsWithKeyword(line) {
 			continue
 		}
 		prev := strings.TrimRight(text[starts[l-1]:starts[l]], " \t\r\n")
@@ -394,6 +398,20 @@ func nextCut(text string, starts []int, l int, escape rune) int {
 		return l
 	}
 	return len(starts)
+}
+
+// startsWithKeyword reports whether line begins with one of BuildKit's
+// instruction keywords (in any case) followed by a blank or the line's end.
+func startsWithKeyword(line string) bool {
+	n := 0
+	for n < len(line) && (line[n] >= 'A' && line[n] <= 'Z' || line[n] >= 'a' && line[n] <= 'z') {
+		n++
+	}
+	if n < len(line) && line[n] != ' ' && line[n] != '\t' && line[n] != '\r' && line[n] != '\n' {
+		return false
+	}
+	_, ok := bkparse.Keyword(line[:n])
+	return ok
 }
 
 // pieceEndsCleanly reports whether a piece's parse ends with a complete

@@ -127,7 +127,7 @@ func parseWindow(text string, starts []int, first bool, escape rune, atEOF bool)
 		for i, n := range nodes {
 			c := &cs[i]
 			n = c.setNode(n)
-			c.keyword = strings.ToLower(n.Value)
+			c.keyword = bkparse.ToLower(n.Value)
 			for len(ws) > 0 && (ws[0].Location == nil || ws[0].Location.Start.Line <= n.EndLine) {
 				w := ws[0]
 				ws = ws[1:]

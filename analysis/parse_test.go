@@ -361,3 +361,36 @@ func TestParallelParseMatchesSequential(t *testing.T) {
 		t.Error("no cut fell inside a heredoc: the fallback path went untested")
 	}
 }
+
+// TestParallelCutsAvoidHeredocBodies: heredoc bodies whose lines begin with
+// a word (a command, a key=value) are not taken for instruction starts, so
+// a file full of them is still parsed in parallel to the end.
+func TestParallelCutsAvoidHeredocBodies(t *testing.T) {
+	for _, line := range []string{
+		"RUN <<EOF\necho building step && mkdir -p /app/out\nEOF\n",
+		"COPY <<EOF /app/conf/1.conf\nkey=1\nEOF\n",
+		"run <<eof\nset -e\neof\n",
+	} {
+		text := "FROM debian:bookworm-slim AS s\n" + strings.Repeat(line, 2000)
+		before := parallelFallbacks.Load()
+		f := Parse(text)
+		if n := parallelFallbacks.Load() - before; n != 0 {
+			t.Errorf("%q: %d sequential fallbacks", line, n)
+		}
+		if got := len(f.Instructions()); got != 2001 {
+			t.Errorf("%q: %d instructions, want 2001", line, got)
+		}
+	}
+}
+
+func TestStartsWithKeyword(t *testing.T) {
+	for line, want := range map[string]bool{
+		"RUN x": true, "run\tx": true, "Healthcheck NONE": true, "FROM": true, "from\n": true, "WORKDIR\r\n": true,
+		"EOF": false, "echo RUN": false, "key=1": false, "RUNNING x": false, "runx": false, " RUN x": false,
+		"": false, "ENV=1": false, "healthchecks x": false, "copy-x": false,
+	} {
+		if got := startsWithKeyword(line); got != want {
+			t.Errorf("startsWithKeyword(%q) = %v, want %v", line, got, want)
+		}
+	}
+}

@@ -9,7 +9,12 @@
 //   - the whitespace split `[\t\v\f\r ]+` that separates an instruction's
 //     keyword from its arguments and splits most instructions' arguments;
 //   - the shell lexers that read a line with `<<` for heredocs, two per such
-//     line and 1.6 KB each (text/scanner's buffer), which come from a pool.
+//     line and 1.6 KB each (text/scanner's buffer), which come from a pool;
+//     and which are not run at all on text they would return split at
+//     blanks (see processWords), nor the heredoc expression on a word
+//     without `<<`;
+//   - strings.ToLower on the keyword, three times per instruction: a keyword
+//     in capitals gets BuildKit's constant instead of a new string.
 //
 // On the benchmark file (internal/bigfile) the two expressions take about
 // two thirds of BuildKit's parse time: this package parses it 2.4-2.8 times
@@ -30,6 +35,7 @@ package bkparse
 //go:generate go run ./gen
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -126,3 +132,131 @@ func getLex(escape rune) *shell.Lex {
 }
 
 func putLex(l *shell.Lex) { lexPool.Put(l) }
+
+// findHeredoc is reHeredoc.FindStringSubmatch(s): the expression,
+// `^(\d*)<<(-?)\s*([^<]*)$`, cannot match without "<<" (most words).
+func findHeredoc(s string) []string {
+	if !strings.Contains(s, "<<") {
+		return nil
+	}
+	return reHeredoc.FindStringSubmatch(s)
+}
+
+// Keyword reports whether s is one of BuildKit's instruction keywords, in
+// any case, and returns it in lower case (without allocating).
+func Keyword(s string) (string, bool) {
+	var buf [len("healthcheck")]byte
+	if len(s) > len(buf) {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	switch k := string(buf[:len(s)]); k {
+	case "add":
+		return "add", true
+	case "arg":
+		return "arg", true
+	case "cmd":
+		return "cmd", true
+	case "copy":
+		return "copy", true
+	case "entrypoint":
+		return "entrypoint", true
+	case "env":
+		return "env", true
+	case "expose":
+		return "expose", true
+	case "from":
+		return "from", true
+	case "healthcheck":
+		return "healthcheck", true
+	case "label":
+		return "label", true
+	case "maintainer":
+		return "maintainer", true
+	case "onbuild":
+		return "onbuild", true
+	case "run":
+		return "run", true
+	case "shell":
+		return "shell", true
+	case "stopsignal":
+		return "stopsignal", true
+	case "user":
+		return "user", true
+	case "volume":
+		return "volume", true
+	case "workdir":
+		return "workdir", true
+	}
+	return "", false
+}
+
+// ToLower is strings.ToLower(s), without allocating for a keyword.
+func ToLower(s string) string {
+	if k, ok := Keyword(s); ok {
+		return k
+	}
+	return strings.ToLower(s)
+}
+
+// processWords is l.ProcessWords(s, env) for the lexers of the heredoc
+// detection (BuildKit's default escape token, no variables: env is
+// emptyEnvs). On plain text (printable ASCII and ASCII blanks, with no
+// quote, escape token or '$') the lexer only splits at blanks (Unicode's
+// spaces: here \t \n \v \f \r and space), except that "<<" takes the
+// blanks after it (\t \r and space) into its word; processWords does that
+// itself, and runs the lexer on anything else.
+func processWords(l *shell.Lex, s string, env shell.EnvGetter) ([]string, error) {
+	if !plainWords(s) {
+		return l.ProcessWords(s, env)
+	}
+	var words []string
+	start := -1 // the current word's first byte; -1 between words
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == '<' && i+1 < len(s) && s[i+1] == '<':
+			if start < 0 {
+				start = i
+			}
+			for i += 2; i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'); i++ {
+			}
+		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			if start >= 0 {
+				words = append(words, s[start:i])
+				start = -1
+			}
+			i++
+		default:
+			if start < 0 {
+				start = i
+			}
+			i++
+		}
+	}
+	if start >= 0 {
+		words = append(words, s[start:])
+	}
+	return words, nil
+}
+
+// plainWords reports whether s holds only printable ASCII and ASCII blanks,
+// and none of the characters BuildKit's lexer treats specially other than
+// '<': quotes, escape tokens and '$'.
+func plainWords(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '$' || c == '\'' || c == '"' || c == '\\' || c == '`':
+			return false
+		case c >= ' ' && c <= '~', c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+		default:
+			return false
+		}
+	}
+	return true
+}

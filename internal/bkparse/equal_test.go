@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/dockwise/dockwise/internal/bigfile"
 	"github.com/dockwise/dockwise/internal/corpus"
@@ -135,6 +136,89 @@ func TestSplitWhitespace(t *testing.T) {
 			if want, got := re.Split(s, n), splitWhitespace(s, n); !reflect.DeepEqual(got, want) {
 				t.Fatalf("split(%q, %d) = %q, BuildKit's %q", s, n, got, want)
 			}
+		}
+	}
+}
+
+// TestProcessWords compares processWords with BuildKit's lexer, set up as
+// at each of its call sites, on every string of up to 6 characters over
+// the characters its shortcut decides on (the blanks it splits at, '<', a
+// letter), and some it leaves to the lexer (a quote, '$', an escape token,
+// a multi-byte and an invalid character, NUL).
+func TestProcessWords(t *testing.T) {
+	setups := map[string]func(*shell.Lex){
+		"heredocsFromLine":     func(l *shell.Lex) { l.RawQuotes, l.RawEscapes, l.SkipUnsetEnv = true, true, true },
+		"heredocFromMatch":     func(l *shell.Lex) { l.RawQuotes, l.SkipUnsetEnv = false, true },
+		"heredocFromMatch raw": func(l *shell.Lex) { l.RawQuotes, l.SkipUnsetEnv = true, true },
+	}
+	words := allStrings([]string{"a", "<", " ", "\t", "\r", "\n", "\v", "\f"}, 6)
+	words = append(words, allStrings([]string{"a", "<", " ", "'", "$", "\\", "é", "\xff", "\x00"}, 4)...)
+	plain := 0
+	for name, setup := range setups {
+		for _, s := range words {
+			want, wantErr := func() ([]string, error) {
+				l := shell.NewLex('\\')
+				setup(l)
+				return l.ProcessWords(s, emptyEnvs{})
+			}()
+			l := getLex('\\')
+			setup(l)
+			got, gotErr := processWords(l, s, emptyEnvs{})
+			putLex(l)
+			if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) {
+				t.Fatalf("%s: processWords(%q) = %q, %v; the lexer's %q, %v", name, s, got, gotErr, want, wantErr)
+			}
+			if plainWords(s) {
+				plain++
+			}
+		}
+	}
+	if plain < 3*290_000 {
+		t.Fatalf("only %d plain strings", plain)
+	}
+}
+
+// TestFindHeredoc compares findHeredoc with the expression it shortcuts.
+func TestFindHeredoc(t *testing.T) {
+	for _, s := range allStrings([]string{"<", "1", "-", " ", "E", "'"}, 6) {
+		if got, want := findHeredoc(s), reHeredoc.FindStringSubmatch(s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("findHeredoc(%q) = %q, the expression's %q", s, got, want)
+		}
+	}
+}
+
+// TestToLower checks Keyword's list against BuildKit's dispatch table, and
+// compares ToLower with strings.ToLower on the keywords in every mix of
+// cases (up to 2^6 mixes each), other words, and characters whose lower
+// case is not ASCII.
+func TestToLower(t *testing.T) {
+	var words []string
+	keywords := []string{"add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck",
+		"label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir"}
+	if len(keywords) != len(dispatch) {
+		t.Errorf("%d keywords, BuildKit's parser dispatches %d", len(keywords), len(dispatch))
+	}
+	for _, k := range keywords {
+		if dispatch[k] == nil {
+			t.Errorf("%q is not in BuildKit's dispatch table", k)
+		}
+		if got, ok := Keyword(strings.ToUpper(k)); got != k || !ok {
+			t.Errorf("Keyword(%q) = %q, %v", strings.ToUpper(k), got, ok)
+		}
+		for mask := 0; mask < 1<<min(len(k), 6); mask++ {
+			b := []byte(k)
+			for i := range b {
+				if mask&(1<<(i%6)) != 0 {
+					b[i] -= 'a' - 'A'
+				}
+			}
+			words = append(words, string(b), string(b)+"x", string(b[1:]))
+		}
+	}
+	words = append(words, "", "HEALTHCHECKS", "\u0130", "RUN\u0130", "K\u212a", "\xff", "ÉNV")
+	for _, w := range words {
+		if got, want := ToLower(w), strings.ToLower(w); got != want {
+			t.Fatalf("ToLower(%q) = %q, strings.ToLower's %q", w, got, want)
 		}
 	}
 }

@@ -21,13 +21,13 @@ import (
 
 func canContainHeredoc(node *Node) bool {
 	// check for compound commands, like ONBUILD
-	if ok := heredocCompoundDirectives[strings.ToLower(node.Value)]; ok {
+	if ok := heredocCompoundDirectives[ToLower(node.Value)]; ok {
 		if node.Next != nil && len(node.Next.Children) > 0 {
 			node = node.Next.Children[0]
 		}
 	}
 
-	if ok := heredocDirectives[strings.ToLower(node.Value)]; !ok {
+	if ok := heredocDirectives[ToLower(node.Value)]; !ok {
 		return false
 	}
 	if isJSON := node.Attributes["json"]; isJSON {
@@ -151,7 +151,7 @@ func newNodeFromLine(line string, d *directives, comments []string) (*Node, erro
 		return nil, err
 	}
 
-	fn := dispatch[strings.ToLower(cmd)]
+	fn := dispatch[ToLower(cmd)]
 	// Ignore invalid Dockerfile instructions
 	if fn == nil {
 		fn = parseIgnore
@@ -326,7 +326,7 @@ func heredocFromMatch(match []string) (*Heredoc, error) {
 	// If there are quotes in one but not the other, then we know that some
 	// part of the heredoc word is quoted, so we shouldn't expand the content.
 	shlex.RawQuotes = false
-	words, err := shlex.ProcessWords(rest, emptyEnvs{})
+	words, err := processWords(shlex, rest, emptyEnvs{})
 	if err != nil {
 		return nil, err
 	}
@@ -336,7 +336,7 @@ func heredocFromMatch(match []string) (*Heredoc, error) {
 	}
 
 	shlex.RawQuotes = true
-	wordsRaw, err := shlex.ProcessWords(rest, emptyEnvs{})
+	wordsRaw, err := processWords(shlex, rest, emptyEnvs{})
 	if err != nil {
 		return nil, err
 	}
@@ -362,7 +362,7 @@ func heredocFromMatch(match []string) (*Heredoc, error) {
 // ParseHeredoc parses a heredoc word from a target string, returning the
 // components from the doc.
 func ParseHeredoc(src string) (*Heredoc, error) {
-	return heredocFromMatch(reHeredoc.FindStringSubmatch(src))
+	return heredocFromMatch(findHeredoc(src))
 }
 
 // MustParseHeredoc is a variant of ParseHeredoc that discards the error, if
@@ -378,7 +378,7 @@ func heredocsFromLine(line string) ([]Heredoc, error) {
 	shlex.RawQuotes = true
 	shlex.RawEscapes = true
 	shlex.SkipUnsetEnv = true
-	words, _ := shlex.ProcessWords(line, emptyEnvs{})
+	words, _ := processWords(shlex, line, emptyEnvs{})
 
 	var docs []Heredoc
 	for _, word := range words {

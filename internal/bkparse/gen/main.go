@@ -190,6 +190,7 @@ func generate(dir, version string) (map[string][]byte, error) {
 	// Rewrite the calls: receiver.m(args) → m(receiver, args) for the
 	// converted methods, and reWhitespace.Split(s, n) → splitWhitespace(s, n).
 	splits := 0
+	rewrites := map[string]int{} // the helpers of bkparse.go called instead, and how often
 	for _, f := range asts {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
@@ -207,6 +208,17 @@ func generate(dir, version string) (map[string][]byte, error) {
 			} else if x, ok := sel.X.(*ast.Ident); ok && x.Name == "reWhitespace" && sel.Sel.Name == "Split" {
 				call.Fun = ast.NewIdent("splitWhitespace")
 				splits++
+			} else if ok && x.Name == "reHeredoc" && sel.Sel.Name == "FindStringSubmatch" {
+				call.Fun = ast.NewIdent("findHeredoc")
+				rewrites["findHeredoc"]++
+			} else if ok && x.Name == "strings" && sel.Sel.Name == "ToLower" {
+				call.Fun = ast.NewIdent("ToLower")
+				rewrites["ToLower"]++
+			} else if ok && sel.Sel.Name == "ProcessWords" {
+				// shlex.ProcessWords(s, env) → processWords(shlex, s, env)
+				call.Fun = ast.NewIdent("processWords")
+				call.Args = append([]ast.Expr{x}, call.Args...)
+				rewrites["processWords"]++
 			}
 			return true
 		})
@@ -259,6 +271,11 @@ func generate(dir, version string) (map[string][]byte, error) {
 			n, conv := converted[fd.Name.Name]
 			return conv && n == 0
 		})
+	}
+	for _, h := range []string{"findHeredoc", "ToLower", "processWords"} {
+		if rewrites[h] == 0 {
+			return nil, fmt.Errorf("no call for %s to replace found in %s: the patch needs a look", h, bkPackage)
+		}
 	}
 	if splits == 0 {
 		return nil, fmt.Errorf("no reWhitespace.Split call found in %s: the patch needs a look", bkPackage)
