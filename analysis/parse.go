@@ -44,8 +44,6 @@ type chunk struct {
 
 	semOnce sync.Once
 	sem     instSemantics // lazily computed per-instruction data; see instruction.go
-
-	nodeBuf parser.Node // what node points to, for chunks made by emitNodes
 }
 
 // hasInstruction reports whether the chunk holds an instruction or a parse error.
@@ -126,7 +124,7 @@ func parseWindow(text string, starts []int, first bool, escape rune, atEOF bool)
 		cs := make([]chunk, len(nodes))
 		for i, n := range nodes {
 			c := &cs[i]
-			n = c.setNode(n)
+			c.node = n // bkparse allocates a parse's nodes together (see its newNode)
 			c.keyword = bkparse.ToLower(n.Value)
 			for len(ws) > 0 && (ws[0].Location == nil || ws[0].Location.Start.Line <= n.EndLine) {
 				w := ws[0]
@@ -195,18 +193,6 @@ func parseWindow(text string, starts []int, first bool, escape rune, atEOF bool)
 		}
 	}
 	return chunks, complete
-}
-
-// setNode makes the chunk's node a copy of n. The chunks of one parse are
-// allocated together (see emitNodes): BuildKit's parser allocates its nodes
-// among its garbage, and what stays (the chunk and its instruction node;
-// the node's argument list is dropped once the plan is made, see
-// computePlan) would otherwise hold on to many memory pages, a little on
-// each.
-func (c *chunk) setNode(n *parser.Node) *parser.Node {
-	c.nodeBuf = *n
-	c.node = &c.nodeBuf
-	return c.node
 }
 
 func nodesOf(res *parser.Result) []*parser.Node {

@@ -64,9 +64,9 @@ var (
 // directives is the structure used during a build run to hold the state of
 // parsing directives.
 type directives struct {
-	parser                DirectiveParser
-	escapeToken           rune           // Current escape token
-	lineContinuationRegex *regexp.Regexp // Current line continuation regex
+	parser      DirectiveParser
+	escapeToken rune // Current escape token
+	nodes       nodeSlab
 }
 
 // setEscapeToken sets the default token for escaping characters and as line-
@@ -77,17 +77,7 @@ func (d *directives) setEscapeToken(s string) error {
 		return errors.Errorf("invalid escape token '%s' does not match ` or \\", s)
 	}
 	d.escapeToken = rune(s[0])
-	// The escape token is used both to escape characters in a line and as line
-	// continuation token. If it's the last non-whitespace token, it is used as
-	// line-continuation token, *unless* preceded by an escape-token.
-	//
-	// The second branch in the regular expression handles line-continuation
-	// tokens on their own line, which don't have any character preceding them.
-	//
-	// Due to Go lacking negative look-ahead matching, this regular expression
-	// does not currently handle a line-continuation token preceded by an *escaped*
-	// escape-token ("foo \\\").
-	d.lineContinuationRegex = regexp.MustCompile(`([^\` + s + `])\` + s + `[ \t]*$|^\` + s + `[ \t]*$`)
+
 	return nil
 }
 
@@ -161,14 +151,14 @@ func newNodeFromLine(line string, d *directives, comments []string) (*Node, erro
 		return nil, err
 	}
 
-	return &Node{
+	return newNode(d, Node{
 		Value:       cmd,
 		Original:    line,
 		Flags:       flags,
 		Next:        next,
 		Attributes:  attrs,
 		PrevComment: comments,
-	}, nil
+	}), nil
 }
 
 // Parse consumes lines from a provided Reader, parses each line into an AST

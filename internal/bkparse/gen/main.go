@@ -260,6 +260,99 @@ func generate(dir, version string) (map[string][]byte, error) {
 		return nil, fmt.Errorf("no shell.NewLex assignment found in %s: the patch needs a look", bkPackage)
 	}
 
+	// The continuation expression that every parse compiles (and again
+	// for an escape directive) is not used since trimContinuationCharacter
+	// replaced its one use: drop the field, its assignment and the comment
+	// above that. In their place the directives carry the parse's slab of
+	// instruction nodes, which newNodeFromLine takes its nodes from
+	// (newNode in bkparse.go).
+	var gone [][2]token.Pos // spans whose comments go too
+	regexField, regexAssign, nodeReturns := 0, 0, 0
+	for _, f := range asts {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					ts, ok := sp.(*ast.TypeSpec)
+					if !ok || ts.Name.Name != "directives" {
+						continue
+					}
+					st, ok := ts.Type.(*ast.StructType)
+					if !ok {
+						continue
+					}
+					for _, fl := range st.Fields.List {
+						if len(fl.Names) != 1 || fl.Names[0].Name != "lineContinuationRegex" {
+							continue
+						}
+						// In its place: nodes nodeSlab.
+						if fl.Comment != nil {
+							gone = append(gone, [2]token.Pos{fl.Comment.Pos(), fl.Comment.End()})
+							fl.Comment = nil
+						}
+						fl.Names[0].Name = "nodes"
+						fl.Type = &ast.Ident{NamePos: fl.Type.Pos(), Name: "nodeSlab"}
+						regexField++
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Body == nil {
+					continue
+				}
+				switch d.Name.Name {
+				case "setEscapeToken":
+					var list []ast.Stmt
+					for i, st := range d.Body.List {
+						if as, ok := st.(*ast.AssignStmt); ok && len(as.Lhs) == 1 {
+							if sel, ok := as.Lhs[0].(*ast.SelectorExpr); ok && sel.Sel.Name == "lineContinuationRegex" {
+								from := d.Body.Lbrace
+								if i > 0 {
+									from = d.Body.List[i-1].End()
+								}
+								gone = append(gone, [2]token.Pos{from, st.End()})
+								regexAssign++
+								continue
+							}
+						}
+						list = append(list, st)
+					}
+					d.Body.List = list
+				case "newNodeFromLine":
+					// return &Node{...}, nil → return newNode(d, Node{...}), nil
+					ast.Inspect(d.Body, func(n ast.Node) bool {
+						ret, ok := n.(*ast.ReturnStmt)
+						if !ok || len(ret.Results) == 0 {
+							return true
+						}
+						u, ok := ret.Results[0].(*ast.UnaryExpr)
+						if !ok || u.Op != token.AND {
+							return true
+						}
+						if lit, ok := u.X.(*ast.CompositeLit); ok {
+							if id, ok := lit.Type.(*ast.Ident); ok && id.Name == "Node" {
+								ret.Results[0] = &ast.CallExpr{Fun: ast.NewIdent("newNode"), Args: []ast.Expr{ast.NewIdent("d"), lit}}
+								nodeReturns++
+							}
+						}
+						return true
+					})
+				}
+			}
+		}
+		f.Comments = slices.DeleteFunc(f.Comments, func(cg *ast.CommentGroup) bool {
+			for _, g := range gone {
+				if cg.Pos() >= g[0] && cg.End() <= g[1] {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	if regexField != 1 || regexAssign != 1 || nodeReturns != 1 {
+		return nil, fmt.Errorf("the continuation expression's field (%d) and assignment (%d), or newNodeFromLine's return of a new node (%d), not found once in %s: the patch needs a look",
+			regexField, regexAssign, nodeReturns, bkPackage)
+	}
+
 	// Drop the converted methods nothing calls any more (their callers
 	// were BuildKit's methods, which serve instead).
 	for _, f := range asts {
