@@ -104,6 +104,13 @@ func dirValue(v analysis.Value, set bool) (dir string, ok, unknown bool) {
 // that download nothing the rules know a cache for, or when the cache's
 // location is not known (a variable without a known value).
 func cacheOf(c *analysis.Command, env runEnv, user string) (tc toolCache, ok bool) {
+	switch c.Eco {
+	case analysis.EcoApt, analysis.EcoApk, analysis.EcoPip, analysis.EcoNpm, analysis.EcoYarn, analysis.EcoPnpm,
+		analysis.EcoGo, analysis.EcoCargo, analysis.EcoMaven, analysis.EcoGradle, analysis.EcoBundler,
+		analysis.EcoComposer, analysis.EcoUv, analysis.EcoPoetry:
+	default:
+		return tc, false // most commands: no lookups for them
+	}
 	homeV, homeSet := env.get(c, "HOME")
 	home := homeFor(user, homeV, homeSet)
 	rootHome := home == "/root"
@@ -427,18 +434,27 @@ func within(p, dir string) bool {
 // (after FROM), as written or expanded: the stage's last USER before it,
 // else its parent stages' ("" when none sets one).
 func userAt(s *analysis.Stage, k int) string {
-	m := s.Instructions
-	for i := min(k, len(m)) - 1; i >= 0; i-- {
-		if !m[i].Is("user") {
-			continue
-		}
-		for _, a := range s.Instructions[i].File().Semantics().Args(m[i]) {
-			if a.Role == analysis.RoleUser {
-				if a.Value.Known {
-					return a.Value.S
-				}
-				return "$"
+	// The first USER argument of the last USER before the k-th
+	// instruction; the stage's arguments are in instruction order.
+	if n := min(k, len(s.Instructions)); n > 0 {
+		limit := s.Instructions[n-1].Index
+		var last *analysis.Instruction
+		user, found := "", false
+		for a := range s.ArgsOf(analysis.RoleUser) {
+			if a.Instruction.Index > limit {
+				break
 			}
+			if a.Instruction == last {
+				continue
+			}
+			last, found = a.Instruction, true
+			user = a.Value.S
+			if !a.Value.Known {
+				user = "$"
+			}
+		}
+		if found {
+			return user
 		}
 	}
 	if p := s.Parent; p != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/dockwise/dockwise/analysis"
+	"github.com/dockwise/dockwise/internal/bigfile"
+	"github.com/dockwise/dockwise/internal/corpus"
 )
 
 func TestOverlaps(t *testing.T) {
@@ -113,5 +115,60 @@ func TestYarnVersion(t *testing.T) {
 		if v != tt.v || imm != tt.immutable {
 			t.Errorf("case %d: yarnVersion = %d, %v; want %d, %v", i, v, imm, tt.v, tt.immutable)
 		}
+	}
+}
+
+// TestUserAt compares userAt with a scan back from each instruction to the
+// last USER (what userAt did before it read the stage's USER arguments in
+// order), for every instruction of the corpus, the benchmark file and a
+// file with USERs of unknown value and inherited ones.
+func TestUserAt(t *testing.T) {
+	scan := func(s *analysis.Stage, k int) string {
+		m := s.Instructions
+		for i := min(k, len(m)) - 1; i >= 0; i-- {
+			if !m[i].Is("user") {
+				continue
+			}
+			for _, a := range m[i].File().Semantics().Args(m[i]) {
+				if a.Role == analysis.RoleUser {
+					if a.Value.Known {
+						return a.Value.S
+					}
+					return "$"
+				}
+			}
+		}
+		if p := s.Parent; p != nil {
+			if p.User.Known || p.User.S == "" {
+				return p.User.S
+			}
+			return "$"
+		}
+		return ""
+	}
+	files, err := corpus.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["bigfile"] = bigfile.Generate()
+	files["users"] = "FROM alpine AS a\nUSER app\nRUN x\nARG U\nUSER $U\nRUN y\nUSER root:root\n" +
+		"FROM a AS b\nRUN z\nUSER 1000\nUSER\nRUN w\nFROM b\nRUN v\n"
+	users := 0
+	for name, text := range files {
+		f := analysis.Parse(text)
+		for _, s := range f.Semantics().Stages {
+			for k := 0; k <= len(s.Instructions)+1; k++ {
+				got, want := userAt(s, k), scan(s, k)
+				if got != want {
+					t.Fatalf("%s: stage %d, instruction %d: userAt %q, scan %q", name, s.Index, k, got, want)
+				}
+				if got != "" {
+					users++
+				}
+			}
+		}
+	}
+	if users < 1000 {
+		t.Fatalf("only %d instructions with a USER: the test compares little", users)
 	}
 }
