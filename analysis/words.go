@@ -6,6 +6,7 @@ package analysis
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,6 +133,12 @@ func compileWord(text string, esc rune, raw bool, src string, start, end int) *w
 		w.err = errBadText
 		return w
 	}
+	if !raw && simpleWords {
+		if names, parts, ok := simpleVars(text, esc); ok {
+			w.v = &wordVars{names: names, refs: scanRefs(src, byte(esc), raw, start), parts: parts}
+			return w
+		}
+	}
 	rec := &recordEnv{}
 	res, err := processWord(esc, raw, text, rec)
 	w.err = err
@@ -148,6 +155,55 @@ func compileWord(text string, esc rune, raw bool, src string, start, end int) *w
 		w.v.parts = splitSentinels(res)
 	}
 	return w
+}
+
+// simpleWords turns simpleVars on; tests turn it off to compare.
+var simpleWords = true
+
+// simpleVars reads a word whose expansion only replaces plain $NAME
+// references (a letter or '_', then letters, digits and '_'), in printable
+// ASCII with nothing else the lexer treats specially (quotes, escape tokens,
+// braces, '<'): it returns what the lexer gives compileWord for it, the
+// variables in order of first use and the literals and references in
+// order, without running the lexer (which on such a word does nothing
+// else). ok is false for any other word.
+func simpleVars(text string, esc rune) (names []string, parts []wordPart, ok bool) {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c < '!' || c > '~', c == '\'' || c == '"' || c == '\\' || c == '`' || c == '{' || c == '}' || c == '<',
+			rune(c) == esc:
+			return nil, nil, false
+		}
+	}
+	lit := 0 // start of the pending literal
+	for i := 0; i < len(text); {
+		if text[i] != '$' {
+			i++
+			continue
+		}
+		j := i + 1
+		if j == len(text) || !(text[j] == '_' || 'a' <= text[j] && text[j] <= 'z' || 'A' <= text[j] && text[j] <= 'Z') {
+			return nil, nil, false // $, $1, $@ ...: the lexer's
+		}
+		for j < len(text) && isNameByte(text[j]) {
+			j++
+		}
+		if i > lit {
+			parts = append(parts, wordPart{lit: text[lit:i], ref: -1})
+		}
+		name := text[i+1 : j]
+		k := slices.Index(names, name)
+		if k < 0 {
+			names = append(names, name)
+			k = len(names) - 1
+		}
+		parts = append(parts, wordPart{ref: k})
+		i, lit = j, j
+	}
+	if lit < len(text) {
+		parts = append(parts, wordPart{lit: text[lit:], ref: -1})
+	}
+	return names, parts, len(names) > 0
 }
 
 // splitSentinels turns the lexer's output with sentinel values into parts.

@@ -1,0 +1,52 @@
+package analysis
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestSimpleVars compares compileWord with and without simpleVars on every
+// string of up to 6 characters over '$', name characters, characters that
+// end a name, the lexer's special ones and a multi-byte one, with either
+// escape token.
+func TestSimpleVars(t *testing.T) {
+	alphabet := []string{"$", "A", "_", "1", "/", "{", "@", "é"}
+	texts := []string{""}
+	for level, n := []string{""}, 1; n <= 6; n++ {
+		var next []string
+		for _, s := range level {
+			for _, a := range alphabet {
+				next = append(next, s+a)
+			}
+		}
+		texts, level = append(texts, next...), next
+	}
+	texts = append(texts, "/opt/bin:$PATH", "$A$A$B", "x-$A_B.$C", "\\$A", "`$A", "'$A'", "\"$A\"", "$A<<B", "$A}", "$A b")
+	compile := func(fast bool, text string, esc rune) (*word, string) {
+		defer func(old bool) { simpleWords = old }(simpleWords)
+		simpleWords = fast
+		w := compileWord(text, esc, false, text, 3, 3+len(text))
+		msg := ""
+		if w.err != nil {
+			msg = w.err.Error()
+			w.err = nil
+		}
+		return w, msg
+	}
+	fast := 0
+	for _, esc := range []rune{'\\', '`'} {
+		for _, text := range texts {
+			got, gotErr := compile(true, text, esc)
+			want, wantErr := compile(false, text, esc)
+			if !reflect.DeepEqual(got, want) || gotErr != wantErr {
+				t.Fatalf("compileWord(%q, escape %q): %+v %+v, %q; with the lexer %+v %+v, %q", text, esc, got, got.v, gotErr, want, want.v, wantErr)
+			}
+			if _, _, ok := simpleVars(text, esc); ok {
+				fast++
+			}
+		}
+	}
+	if fast < 10_000 {
+		t.Fatalf("only %d words took simpleVars", fast)
+	}
+}
