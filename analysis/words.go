@@ -134,6 +134,10 @@ func compileWord(text string, esc rune, raw bool, src string, start, end int) *w
 		return w
 	}
 	if !raw && simpleWords {
+		if lit, ok := unquoted(text); ok {
+			w.lit = lit
+			return w
+		}
 		if names, parts, ok := simpleVars(text, esc); ok {
 			w.v = &wordVars{names: names, refs: scanRefs(src, byte(esc), raw, start), parts: parts}
 			return w
@@ -204,6 +208,42 @@ func simpleVars(text string, esc rune) (names []string, parts []wordPart, ok boo
 		parts = append(parts, wordPart{lit: text[lit:], ref: -1})
 	}
 	return names, parts, len(names) > 0
+}
+
+// unquoted returns what the lexer makes of a word without variables or
+// escape tokens, in printable ASCII, blanks and tabs: the word with its
+// quotes removed (everything between two ' or two " is taken as it is).
+// ok is false for any other word, and for an unterminated quote (the
+// lexer's error).
+func unquoted(text string) (lit string, ok bool) {
+	var b []byte
+	var quote byte // the open quote; 0 outside quotes
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c < ' ' && c != '\t' || c > '~', c == '$' || c == '\\' || c == '`':
+			return "", false
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '\'' || c == '"'):
+			quote = c
+		default:
+			if b != nil {
+				b = append(b, c)
+			}
+			continue
+		}
+		if b == nil { // the first quote: the text before it is kept
+			b = append(make([]byte, 0, len(text)), text[:i]...)
+		}
+	}
+	if quote != 0 {
+		return "", false
+	}
+	if b == nil {
+		return text, true
+	}
+	return string(b), true
 }
 
 // splitSentinels turns the lexer's output with sentinel values into parts.

@@ -2,13 +2,15 @@ package analysis
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
-// TestSimpleVars compares compileWord with and without simpleVars on every
-// string of up to 6 characters over '$', name characters, characters that
-// end a name, the lexer's special ones and a multi-byte one, with either
-// escape token.
+// TestSimpleVars compares compileWord with and without its shortcuts
+// (simpleVars, unquoted) on every string of up to 6 characters over '$',
+// name characters, characters that end a name, the lexer's special ones and
+// a multi-byte one, and of up to 5 over quotes, blanks, '$', '<', an escape
+// token and a multi-byte character, with either escape token.
 func TestSimpleVars(t *testing.T) {
 	alphabet := []string{"$", "A", "_", "1", "/", "{", "@", "é"}
 	texts := []string{""}
@@ -21,7 +23,16 @@ func TestSimpleVars(t *testing.T) {
 		}
 		texts, level = append(texts, next...), next
 	}
-	texts = append(texts, "/opt/bin:$PATH", "$A$A$B", "x-$A_B.$C", "\\$A", "`$A", "'$A'", "\"$A\"", "$A<<B", "$A}", "$A b")
+	for level, n := []string{""}, 1; n <= 5; n++ {
+		var next []string
+		for _, s := range level {
+			for _, a := range []string{"'", "\"", " ", "\t", "a", "$", "<", "\\", "é"} {
+				next = append(next, s+a)
+			}
+		}
+		texts, level = append(texts, next...), next
+	}
+	texts = append(texts, `"stage 1"`, `a"b c"'d "e'`, `"x`, "/opt/bin:$PATH", "$A$A$B", "x-$A_B.$C", "\\$A", "`$A", "'$A'", "\"$A\"", "$A<<B", "$A}", "$A b")
 	compile := func(fast bool, text string, esc rune) (*word, string) {
 		defer func(old bool) { simpleWords = old }(simpleWords)
 		simpleWords = fast
@@ -33,7 +44,7 @@ func TestSimpleVars(t *testing.T) {
 		}
 		return w, msg
 	}
-	fast := 0
+	fast, quoted := 0, 0
 	for _, esc := range []rune{'\\', '`'} {
 		for _, text := range texts {
 			got, gotErr := compile(true, text, esc)
@@ -44,9 +55,12 @@ func TestSimpleVars(t *testing.T) {
 			if _, _, ok := simpleVars(text, esc); ok {
 				fast++
 			}
+			if _, ok := unquoted(text); ok && strings.ContainsAny(text, "'\"") {
+				quoted++
+			}
 		}
 	}
-	if fast < 10_000 {
-		t.Fatalf("only %d words took simpleVars", fast)
+	if fast < 10_000 || quoted < 3_000 {
+		t.Fatalf("only %d words took simpleVars, %d with quotes unquoted", fast, quoted)
 	}
 }
