@@ -421,7 +421,7 @@ func pieceEndsCleanly(chunks []*chunk, text string, starts []int, cut int, escap
 		return false
 	}
 	c := chunks[len(chunks)-1]
-	if c.node == nil || c.err != nil || c.node.EndLine != c.nLines {
+	if c.node == nil || c.parseErr() != nil || c.node.EndLine != c.nLines {
 		return false
 	}
 	last := strings.TrimRight(text[starts[cut-1]:starts[cut]], " \t\r\n")

@@ -57,14 +57,14 @@ func (in *Instruction) StartLine() int {
 	if c := in.ref.c; c.node != nil {
 		return in.abs(c.node.StartLine)
 	}
-	return in.abs(in.ref.c.errStart)
+	return in.abs(in.ref.c.odd.errStart) // a parse error
 }
 
 func (in *Instruction) EndLine() int {
 	if c := in.ref.c; c.node != nil {
 		return in.abs(c.node.EndLine)
 	}
-	return in.abs(in.ref.c.errEnd)
+	return in.abs(in.ref.c.odd.errEnd)
 }
 
 // Start returns the byte offset of the instruction's first non-blank byte.
@@ -103,8 +103,8 @@ func (in *Instruction) Comments() []string {
 // parsed: a syntax error from the parser, or an error from the
 // instructions package (unknown instruction, bad flag, missing argument).
 func (in *Instruction) ParseError() error {
-	if in.ref.c.err != nil {
-		return in.ref.c.err
+	if err := in.ref.c.parseErr(); err != nil {
+		return err
 	}
 	return in.sem().cmdErr
 }
@@ -124,12 +124,17 @@ type LintWarning struct {
 }
 
 // LintWarnings returns the parse-time lint warnings of the instruction.
-func (in *Instruction) LintWarnings() []LintWarning { return in.sem().lint }
+func (in *Instruction) LintWarnings() []LintWarning {
+	if l := in.sem().lint; l != nil {
+		return *l
+	}
+	return nil
+}
 
 // Warnings returns the BuildKit parser's warnings for the instruction (empty
 // continuation lines), with lines made 0-based file lines.
 func (in *Instruction) Warnings() []parser.Warning {
-	ws := in.ref.c.warnings
+	ws := in.ref.c.warnings()
 	if len(ws) == 0 {
 		return nil
 	}
@@ -150,7 +155,7 @@ func (in *Instruction) Warnings() []parser.Warning {
 type instSemantics struct {
 	cmd    any
 	cmdErr error
-	lint   []LintWarning
+	lint   *[]LintWarning // FROM, ARG and MAINTAINER only (see computeSemantics)
 
 	// local caches the diagnostics of instruction-local rules, with
 	// offsets relative to the instruction's chunk; see check.go.
@@ -188,10 +193,11 @@ func computeSemantics(c *chunk) {
 		switch c.keyword {
 		case "from", "arg", "maintainer":
 			// The only instructions BuildKit's instruction parser lints.
+			s.lint = new([]LintWarning)
 			lint = linter.New(&linter.Config{
 				ExperimentalAll: true,
 				Warn: func(rule, _, url, msg string, _ []parser.Range) {
-					s.lint = append(s.lint, LintWarning{Rule: rule, Message: msg, URL: url})
+					*s.lint = append(*s.lint, LintWarning{Rule: rule, Message: msg, URL: url})
 				},
 			})
 		}

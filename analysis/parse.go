@@ -33,21 +33,45 @@ type chunk struct {
 	nLines int // lines the chunk spans
 	nBytes int // bytes the chunk spans, line terminators included
 
-	node     *parser.Node     // the instruction, lines relative to the chunk; nil if none
-	keyword  string           // the node's keyword in lower case
+	node    *parser.Node // the instruction, lines relative to the chunk; nil if none
+	keyword string       // the node's keyword in lower case
+
+	// odd holds what few chunks have: parser warnings or a parse error.
+	odd *chunkOdd
+
+	semOnce sync.Once
+	sem     instSemantics // lazily computed per-instruction data; see instruction.go
+}
+
+// chunkOdd is the part of a chunk that only some chunks have (kept apart so
+// that the rest, one per instruction, is smaller).
+type chunkOdd struct {
 	warnings []parser.Warning // parser warnings (empty continuation lines), relative lines
 
 	// err is BuildKit's parse error for this instruction, with errStart and
 	// errEnd its relative 1-based lines. node is nil when err is set.
 	err              error
 	errStart, errEnd int
+}
 
-	semOnce sync.Once
-	sem     instSemantics // lazily computed per-instruction data; see instruction.go
+// warnings returns the parser's warnings for the chunk, lines relative.
+func (c *chunk) warnings() []parser.Warning {
+	if c.odd == nil {
+		return nil
+	}
+	return c.odd.warnings
+}
+
+// parseErr returns BuildKit's parse error for the chunk, or nil.
+func (c *chunk) parseErr() error {
+	if c.odd == nil {
+		return nil
+	}
+	return c.odd.err
 }
 
 // hasInstruction reports whether the chunk holds an instruction or a parse error.
-func (c *chunk) hasInstruction() bool { return c.node != nil || c.err != nil }
+func (c *chunk) hasInstruction() bool { return c.node != nil || c.parseErr() != nil }
 
 // lineStarts returns the byte offset of the start of every line of text.
 // A text that ends with a newline has no empty last line.
@@ -100,16 +124,17 @@ func parseWindow(text string, starts []int, first bool, escape rune, atEOF bool)
 			c.node.StartLine += shift
 			c.node.EndLine += shift
 		}
-		if c.err != nil {
-			c.errStart += shift
-			c.errEnd += shift
+		if c.parseErr() != nil {
+			c.odd.errStart += shift
+			c.odd.errEnd += shift
 		}
-		for i := range c.warnings {
-			if loc := c.warnings[i].Location; loc != nil {
+		ws := c.warnings()
+		for i := range ws {
+			if loc := ws[i].Location; loc != nil {
 				l := *loc
 				l.Start.Line += shift
 				l.End.Line += shift
-				c.warnings[i].Location = &l
+				ws[i].Location = &l
 			}
 		}
 		next := base + last
@@ -135,7 +160,10 @@ func parseWindow(text string, starts []int, first bool, escape rune, atEOF bool)
 					l.End.Line -= prefix
 					w.Location = &l
 				}
-				c.warnings = append(c.warnings, w)
+				if c.odd == nil {
+					c.odd = &chunkOdd{}
+				}
+				c.odd.warnings = append(c.odd.warnings, w)
 			}
 			n.StartLine -= prefix
 			n.EndLine -= prefix
@@ -171,7 +199,7 @@ func parseWindow(text string, starts []int, first bool, escape rune, atEOF bool)
 				emitNodes(r2, p2, base)
 			}
 		}
-		emit(&chunk{err: cleanError(err), errStart: es, errEnd: ee}, base, ee)
+		emit(&chunk{odd: &chunkOdd{err: cleanError(err), errStart: es, errEnd: ee}}, base, ee)
 		if !atEOF && end >= len(starts) {
 			// The error reached the end of the window: it may be an
 			// unterminated heredoc that a longer window would close.

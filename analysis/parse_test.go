@@ -70,10 +70,10 @@ func dumpFile(f *File) string {
 		if c.node != nil {
 			fmt.Fprintf(&b, " node %d-%d %s", r.line+c.node.StartLine, r.line+c.node.EndLine, nodeString(c.node))
 		}
-		if c.err != nil {
-			fmt.Fprintf(&b, " err %d-%d %q", r.line+c.errStart, r.line+c.errEnd, c.err)
+		if c.parseErr() != nil {
+			fmt.Fprintf(&b, " err %d-%d %q", r.line+c.odd.errStart, r.line+c.odd.errEnd, c.odd.err)
 		}
-		for _, w := range c.warnings {
+		for _, w := range c.warnings() {
 			fmt.Fprintf(&b, " warn@%d %q", r.line+w.Location.Start.Line, w.Short)
 		}
 		b.WriteString("\n")
@@ -100,7 +100,7 @@ func compareWithBuildKit(t *testing.T, name string, f *File) {
 	var firstErr *chunkRef
 	for i := range f.refs {
 		r := &f.refs[i]
-		if r.c.err != nil && firstErr == nil {
+		if r.c.parseErr() != nil && firstErr == nil {
 			firstErr = r
 		}
 		if r.c.node != nil && firstErr == nil {
@@ -118,16 +118,16 @@ func compareWithBuildKit(t *testing.T, name string, f *File) {
 			t.Errorf("%s: BuildKit fails with %q, we found no error\n%s", name, err, f.Text)
 			return
 		}
-		if got, want := firstErr.c.err.Error(), err.Error(); got != want {
+		if got, want := firstErr.c.odd.err.Error(), err.Error(); got != want {
 			t.Errorf("%s: first error %q, BuildKit says %q", name, got, want)
 		}
-		if es, _ := errorLines(err, 0); firstErr.line+firstErr.c.errStart != es && !strings.Contains(err.Error(), "line greater than max") {
-			t.Errorf("%s: first error at line %d, BuildKit says %d (%v)\n%s", name, firstErr.line+firstErr.c.errStart, es, err, f.Text)
+		if es, _ := errorLines(err, 0); firstErr.line+firstErr.c.odd.errStart != es && !strings.Contains(err.Error(), "line greater than max") {
+			t.Errorf("%s: first error at line %d, BuildKit says %d (%v)\n%s", name, firstErr.line+firstErr.c.odd.errStart, es, err, f.Text)
 		}
 		return
 	}
 	if firstErr != nil {
-		t.Errorf("%s: BuildKit parses, we report %q at line %d\n%s", name, firstErr.c.err, firstErr.line+firstErr.c.errStart, f.Text)
+		t.Errorf("%s: BuildKit parses, we report %q at line %d\n%s", name, firstErr.c.odd.err, firstErr.line+firstErr.c.odd.errStart, f.Text)
 		return
 	}
 	var want []string
@@ -139,7 +139,7 @@ func compareWithBuildKit(t *testing.T, name string, f *File) {
 	}
 	var gotW, wantW []string
 	for _, r := range f.refs {
-		for _, w := range r.c.warnings {
+		for _, w := range r.c.warnings() {
 			gotW = append(gotW, fmt.Sprintf("%d %s", r.line+w.Location.Start.Line, w.Short))
 		}
 	}

@@ -780,7 +780,7 @@ func (b *stageBuilder) facts() {
 			r.notLower = append(r.notLower, b.k)
 		}
 	}
-	for _, w := range b.in.ref.c.warnings {
+	for _, w := range b.in.ref.c.warnings() {
 		if w.URL == linter.RuleNoEmptyContinuation.URL {
 			r.emptyCont = append(r.emptyCont, b.k)
 			break
