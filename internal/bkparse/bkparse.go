@@ -150,56 +150,81 @@ func findHeredoc(s string) []string {
 // Keyword reports whether s is one of BuildKit's instruction keywords, in
 // any case, and returns it in lower case (without allocating).
 func Keyword(s string) (string, bool) {
-	var buf [len("healthcheck")]byte
-	if len(s) > len(buf) {
+	if len(s) < 3 {
+		return "", false
+	}
+	// The candidate by length and first letter, then compared.
+	var k string
+	switch c := s[0] | 0x20; len(s) {
+	case 3:
+		switch c {
+		case 'a':
+			k = "add"
+			if s[1]|0x20 == 'r' {
+				k = "arg"
+			}
+		case 'c':
+			k = "cmd"
+		case 'e':
+			k = "env"
+		case 'r':
+			k = "run"
+		}
+	case 4:
+		switch c {
+		case 'c':
+			k = "copy"
+		case 'f':
+			k = "from"
+		case 'u':
+			k = "user"
+		}
+	case 5:
+		switch c {
+		case 'l':
+			k = "label"
+		case 's':
+			k = "shell"
+		}
+	case 6:
+		switch c {
+		case 'e':
+			k = "expose"
+		case 'v':
+			k = "volume"
+		}
+	case 7:
+		switch c {
+		case 'o':
+			k = "onbuild"
+		case 'w':
+			k = "workdir"
+		}
+	case 10:
+		switch c {
+		case 'e':
+			k = "entrypoint"
+		case 'm':
+			k = "maintainer"
+		case 's':
+			k = "stopsignal"
+		}
+	case 11:
+		k = "healthcheck"
+	}
+	if k == "" {
 		return "", false
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 'A' && c <= 'Z' {
+		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		buf[i] = c
+		if c != k[i] {
+			return "", false
+		}
 	}
-	switch k := string(buf[:len(s)]); k {
-	case "add":
-		return "add", true
-	case "arg":
-		return "arg", true
-	case "cmd":
-		return "cmd", true
-	case "copy":
-		return "copy", true
-	case "entrypoint":
-		return "entrypoint", true
-	case "env":
-		return "env", true
-	case "expose":
-		return "expose", true
-	case "from":
-		return "from", true
-	case "healthcheck":
-		return "healthcheck", true
-	case "label":
-		return "label", true
-	case "maintainer":
-		return "maintainer", true
-	case "onbuild":
-		return "onbuild", true
-	case "run":
-		return "run", true
-	case "shell":
-		return "shell", true
-	case "stopsignal":
-		return "stopsignal", true
-	case "user":
-		return "user", true
-	case "volume":
-		return "volume", true
-	case "workdir":
-		return "workdir", true
-	}
-	return "", false
+	return k, true
 }
 
 // ToLower is strings.ToLower(s), without allocating for a keyword.

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -213,6 +214,17 @@ func TestToLower(t *testing.T) {
 				}
 			}
 			words = append(words, string(b), string(b)+"x", string(b[1:]))
+		}
+	}
+	// Near misses: every string of up to 4 characters over letters of the
+	// short keywords in both cases and two characters one bit away.
+	for _, w := range allStrings([]string{"a", "D", "r", "g", "C", "m", "n", "e", "U", "s", "@", "`"}, 4) {
+		want, wantOK := "", slices.Contains(keywords, strings.ToLower(w))
+		if wantOK {
+			want = strings.ToLower(w)
+		}
+		if got, ok := Keyword(w); got != want || ok != wantOK {
+			t.Fatalf("Keyword(%q) = %q, %v; want %q, %v", w, got, ok, want, wantOK)
 		}
 	}
 	words = append(words, "", "HEALTHCHECKS", "\u0130", "RUN\u0130", "K\u212a", "\xff", "ÉNV")
