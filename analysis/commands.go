@@ -369,7 +369,7 @@ func walkCommands(stmts []*syntax.Stmt, m *mapper) (cmds []Command, ok bool) {
 		}
 	}()
 	scratch := commandScratch.Get().(*[]Command)
-	w := &walker{funcs: map[string]*syntax.Stmt{}, out: (*scratch)[:0]}
+	w := &walker{out: (*scratch)[:0]} // funcs: made at the script's first function
 	w.stmts(stmts, &shState{}, walkCtx{m: m})
 	// The commands stay as long as the instruction: keep them in a slice
 	// of their own size, not in one that grew by doubling.
@@ -537,6 +537,9 @@ func (w *walker) stmt(s *syntax.Stmt, st *shState, c walkCtx) {
 		}
 	case *syntax.FuncDecl:
 		if x.Name != nil {
+			if w.funcs == nil {
+				w.funcs = map[string]*syntax.Stmt{}
+			}
 			w.funcs[x.Name.Value] = x.Body
 		}
 	case *syntax.DeclClause:
