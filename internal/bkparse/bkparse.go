@@ -13,6 +13,10 @@
 //     and which are not run at all on text they would return split at
 //     blanks (see processWords), nor the heredoc expression on a word
 //     without `<<`;
+//   - the word splitting of ENV, LABEL and ARG arguments, which builds every
+//     word rune by rune: plain words (no quote, no escape token, ASCII) are
+//     cut out of the line instead (parseWords); and the three nodes of each
+//     key=value pair are allocated together (newKeyValueNode);
 //   - strings.ToLower on the keyword, three times per instruction: a keyword
 //     in capitals gets BuildKit's constant instead of a new string;
 //   - the continuation expression every parse compiled (and again for an
@@ -42,6 +46,7 @@ package bkparse
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -317,4 +322,47 @@ func newNode(d *directives, n Node) *Node {
 	s.used++
 	*p = n
 	return p
+}
+
+// parseWords is BuildKit's parseWords (buildkitParseWords): the words of
+// an ENV, LABEL or ARG line, split at blanks (Unicode's spaces) with quotes
+// kept and escape tokens handled. For text in ASCII without a quote or an
+// escape token that is the runs of non-blanks, cut out of rest here instead
+// of built rune by rune.
+func parseWords(rest string, d *directives) []string {
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; c >= utf8.RuneSelf || c == '\'' || c == '"' || rune(c) == d.escapeToken {
+			return buildkitParseWords(rest, d)
+		}
+	}
+	words := []string{}
+	for i := 0; i < len(rest); {
+		if isASCIISpace(rest[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(rest) && !isASCIISpace(rest[j]) {
+			j++
+		}
+		words = append(words, rest[i:j])
+		i = j
+	}
+	return words
+}
+
+// isASCIISpace reports whether c is one of the ASCII characters
+// unicode.IsSpace accepts.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// newKeyValueNode is BuildKit's: key, value and separator chained, here in
+// one allocation instead of three.
+func newKeyValueNode(key, value, sep string) *Node {
+	ns := new([3]Node)
+	ns[2] = Node{Value: sep}
+	ns[1] = Node{Value: value, Next: &ns[2]}
+	ns[0] = Node{Value: key, Next: &ns[1]}
+	return &ns[0]
 }

@@ -179,6 +179,21 @@ func TestProcessWords(t *testing.T) {
 	}
 }
 
+// TestParseWords compares parseWords with BuildKit's on every string of up
+// to 5 characters over blanks, a letter, '=', both quotes, both escape
+// tokens and non-ASCII characters (one a Unicode space), with either escape
+// token.
+func TestParseWords(t *testing.T) {
+	for _, esc := range []rune{'\\', '`'} {
+		d := &directives{escapeToken: esc}
+		for _, s := range allStrings([]string{"a", " ", "\t", "\n", "\v", "\f", "\r", "=", "'", "\"", "\\", "`", "é", "\u0085"}, 5) {
+			if got, want := parseWords(s, d), buildkitParseWords(s, d); !reflect.DeepEqual(got, want) {
+				t.Fatalf("escape %q: parseWords(%q) = %q, BuildKit's %q", esc, s, got, want)
+			}
+		}
+	}
+}
+
 // TestFindHeredoc compares findHeredoc with the expression it shortcuts.
 func TestFindHeredoc(t *testing.T) {
 	for _, s := range allStrings([]string{"<", "1", "-", " ", "E", "'"}, 6) {

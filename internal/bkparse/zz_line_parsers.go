@@ -50,7 +50,7 @@ func parseSubCommand(rest string, d *directives) (*Node, map[string]bool, error)
 // helper to parse words (i.e space delimited or quoted strings) in a statement.
 // The quotes are preserved as part of this function and they are stripped later
 // as part of processWords().
-func parseWords(rest string, d *directives) []string {
+func buildkitParseWords(rest string, d *directives) []string {
 	const (
 		inSpaces = iota // looking for start of a word
 		inWord
@@ -171,16 +171,6 @@ func parseNameVal(rest string, key string, d *directives) (*Node, error) {
 	}
 
 	return rootNode, nil
-}
-
-func newKeyValueNode(key, value, sep string) *Node {
-	return &Node{
-		Value: key,
-		Next: &Node{
-			Value: value,
-			Next:  &Node{Value: sep},
-		},
-	}
 }
 
 func appendKeyValueNode(node, rootNode, prevNode *Node) (*Node, *Node) {

@@ -48,7 +48,12 @@ var sources = []source{
 var aliased = []string{"Node", "Heredoc", "Result", "Warning", "Range", "Position", "LocationError", "Directive", "DirectiveParser"}
 
 // replaced are the functions bkparse.go defines instead.
-var replaced = []string{"trimContinuationCharacter"}
+var replaced = []string{"trimContinuationCharacter", "newKeyValueNode"}
+
+// renamed are the functions bkparse.go wraps: BuildKit's is kept under the
+// new name, and bkparse.go's function of the old name calls it for what it
+// does not handle itself.
+var renamed = map[string]string{"parseWords": "buildkitParseWords"}
 
 func main() {
 	check := flag.Bool("check", false, "only report whether the files are up to date")
@@ -133,6 +138,7 @@ func moduleDir() (dir, version string, err error) {
 func generate(dir, version string) (map[string][]byte, error) {
 	out := make(map[string][]byte)
 	converted := map[string]int{} // unexported methods made functions: their calls
+	renames := 0
 	var asts []*ast.File
 	fset := token.NewFileSet()
 	for _, src := range sources {
@@ -160,6 +166,10 @@ func generate(dir, version string) (map[string][]byte, error) {
 				}
 				if slices.Contains(replaced, d.Name.Name) || !kept(src, d.Name.Name) {
 					continue
+				}
+				if to, ok := renamed[d.Name.Name]; ok {
+					d.Name.Name = to
+					renames++
 				}
 			case *ast.GenDecl:
 				var specs []ast.Spec
@@ -369,6 +379,9 @@ func generate(dir, version string) (map[string][]byte, error) {
 		if rewrites[h] == 0 {
 			return nil, fmt.Errorf("no call for %s to replace found in %s: the patch needs a look", h, bkPackage)
 		}
+	}
+	if renames != len(renamed) {
+		return nil, fmt.Errorf("%d of the functions %v found in %s: the patch needs a look", renames, renamed, bkPackage)
 	}
 	if splits == 0 {
 		return nil, fmt.Errorf("no reWhitespace.Split call found in %s: the patch needs a look", bkPackage)
