@@ -37,7 +37,7 @@ func commandsTogether(insts []*Instruction) {
 		start, end  int // the script's range in the joined text
 		commandsOff int // the instruction's chunk offset, for the cache
 	}
-	var parts []part
+	parts := make([]part, 0, len(insts))
 	size := 0
 	for _, in := range insts {
 		if !in.Is("run") || in.Node() == nil {
