@@ -64,3 +64,33 @@ func TestSimpleVars(t *testing.T) {
 		t.Fatalf("only %d words took simpleVars, %d with quotes unquoted", fast, quoted)
 	}
 }
+
+// FuzzSimpleVars compares compileWord with and without its shortcuts on any
+// word.
+func FuzzSimpleVars(f *testing.F) {
+	for _, s := range []string{"/opt/bin:$PATH", `"stage 1"`, "$A$A_B", "a'b c'\"d\"", "${A:-x}", "$1", "\\$A"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, text string, backtick bool) {
+		esc := '\\'
+		if backtick {
+			esc = '`'
+		}
+		compile := func(fast bool) (*word, string) {
+			defer func(old bool) { simpleWords = old }(simpleWords)
+			simpleWords = fast
+			w := compileWord(text, esc, false, text, 0, len(text))
+			msg := ""
+			if w.err != nil {
+				msg, w.err = w.err.Error(), nil
+			}
+			return w, msg
+		}
+		got, gotErr := compile(true)
+		want, wantErr := compile(false)
+		if !reflect.DeepEqual(got, want) || gotErr != wantErr {
+			t.Fatalf("compileWord(%q, escape %q): %+v %+v, %q; with the lexer %+v %+v, %q", text, esc, got, got.v, gotErr, want, want.v, wantErr)
+		}
+	})
+}
