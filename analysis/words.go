@@ -122,7 +122,7 @@ func compileWord(text string, esc rune, raw bool, src string, start, end int) *w
 	w := &word{text: text, start: start, end: end, raw: raw, esc: esc}
 	if !strings.ContainsRune(text, '$') {
 		// No lookups; the expansion only removes quotes and escapes.
-		if !strings.ContainsAny(text, "'\"") && !strings.ContainsRune(text, esc) && !raw {
+		if !raw && strings.IndexByte(text, '\'') < 0 && strings.IndexByte(text, '"') < 0 && !strings.ContainsRune(text, esc) {
 			w.lit = text
 			return w
 		}
