@@ -121,8 +121,10 @@ func processWord(esc rune, raw bool, text string, env shell.EnvGetter) (string, 
 func compileWord(text string, esc rune, raw bool, src string, start, end int) *word {
 	w := &word{text: text, start: start, end: end, raw: raw, esc: esc}
 	if !strings.ContainsRune(text, '$') {
-		// No lookups; the expansion only removes quotes and escapes.
-		if !raw && strings.IndexByte(text, '\'') < 0 && strings.IndexByte(text, '"') < 0 && !strings.ContainsRune(text, esc) {
+		// No lookups; the expansion only removes quotes and escapes
+		// (and a leading byte order mark, which text/scanner skips).
+		if !raw && strings.IndexByte(text, '\'') < 0 && strings.IndexByte(text, '"') < 0 && !strings.ContainsRune(text, esc) &&
+			!strings.HasPrefix(text, "\ufeff") {
 			w.lit = text
 			return w
 		}

@@ -94,3 +94,17 @@ func FuzzSimpleVars(f *testing.F) {
 		}
 	})
 }
+
+// TestCompileWordLiteral compares the expansion compileWord makes of words
+// without variables with what BuildKit's lexer makes of them.
+func TestCompileWordLiteral(t *testing.T) {
+	for _, esc := range []rune{'\\', '`'} {
+		for _, text := range []string{"x", "\ufeffx", "\ufeff", "a\ufeffb", "é", "a b", `"a b"`, "'a'b", "a\\b", "a`b", "<<EOF", "~/x", "*.go"} {
+			w := compileWord(text, esc, false, text, 0, len(text))
+			want, err := processWord(esc, false, text, &recordEnv{})
+			if err != nil || w.err != nil || w.v != nil || w.lit != want {
+				t.Errorf("escape %q: compileWord(%q) = %q (err %v), the lexer's %q (err %v)", esc, text, w.lit, w.err, want, err)
+			}
+		}
+	}
+}
