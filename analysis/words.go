@@ -191,9 +191,7 @@ func simpleVars(text string, esc rune) (names []string, parts []wordPart, ok boo
 		if j == len(text) || !(text[j] == '_' || 'a' <= text[j] && text[j] <= 'z' || 'A' <= text[j] && text[j] <= 'Z') {
 			return nil, nil, false // $, $1, $@ ...: the lexer's
 		}
-		for j < len(text) && isNameByte(text[j]) {
-			j++
-		}
+		j += scanName(text[j:])
 		if i > lit {
 			parts = append(parts, wordPart{lit: text[lit:i], ref: -1})
 		}

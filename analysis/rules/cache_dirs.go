@@ -439,7 +439,7 @@ func userAt(s *analysis.Stage, k int) string {
 	if n := min(k, len(s.Instructions)); n > 0 {
 		limit := s.Instructions[n-1].Index
 		var last *analysis.Instruction
-		user, found := "", false
+		user := ""
 		for a := range s.ArgsOf(analysis.RoleUser) {
 			if a.Instruction.Index > limit {
 				break
@@ -447,13 +447,13 @@ func userAt(s *analysis.Stage, k int) string {
 			if a.Instruction == last {
 				continue
 			}
-			last, found = a.Instruction, true
+			last = a.Instruction
 			user = a.Value.S
 			if !a.Value.Known {
 				user = "$"
 			}
 		}
-		if found {
+		if last != nil {
 			return user
 		}
 	}

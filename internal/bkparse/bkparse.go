@@ -261,7 +261,7 @@ func processWords(l *shell.Lex, s string, env shell.EnvGetter) ([]string, error)
 			}
 			for i += 2; i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'); i++ {
 			}
-		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+		case isASCIISpace(c):
 			if start >= 0 {
 				words = append(words, s[start:i])
 				start = -1
@@ -288,7 +288,7 @@ func plainWords(s string) bool {
 		switch c := s[i]; {
 		case c == '$' || c == '\'' || c == '"' || c == '\\' || c == '`':
 			return false
-		case c >= ' ' && c <= '~', c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+		case c >= ' ' && c <= '~', isASCIISpace(c):
 		default:
 			return false
 		}
